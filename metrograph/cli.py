@@ -1,0 +1,149 @@
+"""Command line: ``metrograph build | validate | serve | query | export``.
+
+Exit codes: 0 success; 1 the data does not conform (validate/build) or a query failed;
+2 usage or environment error (bad setting, no release, unreadable input).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from metrograph import config
+from metrograph.errors import MetrographError, ValidationFailed
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    overrides = {k: v for k, v in (("var_dir", getattr(args, "var_dir", None)),
+                                   ("port", getattr(args, "port", None)),
+                                   ("host", getattr(args, "host", None))) if v is not None}
+    return config.load(overrides)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from metrograph import build
+
+    release = build.build(_settings(args))
+    print(build.format_counts(release.meta))
+    print(f"release {release.id}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from metrograph import build, sources, validate
+
+    settings = _settings(args)
+    base, project = settings["base_iri"], Path(settings["project_dir"])
+    quads = build.add_source_links(build.collect_quads(project, base), base)
+    build.check_sources_described(quads, base)
+    report = validate.validate(validate.to_rdflib(quads),
+                               validate.load_shapes(sources.shape_files(project)))
+    if args.report:
+        Path(args.report).write_text(report.turtle())
+    if report.conforms:
+        print(f"conforms ({len(quads)} quads)")
+        return 0
+    print(f"{report.violations} violation(s):\n{validate.summarize(report, limit=200)}")
+    return 1
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    from metrograph import namespaces, store
+
+    settings = _settings(args)
+    release = store.current_release(Path(settings["var_dir"]))
+    db = store.open_read_only(release)
+    text = sys.stdin.read() if args.query == "-" else args.query
+    if Path(text).suffix == ".rq" and Path(text).exists():
+        text = Path(text).read_text(encoding="utf-8")
+    try:
+        result = db.query(namespaces.sparql_prologue(settings["base_iri"]) + text,
+                          use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        print(f"query syntax error: {exc}", file=sys.stderr)
+        return 1
+    out = sys.stdout.buffer
+    if isinstance(result, ox.QueryTriples):
+        out.write(result.serialize(format=ox.RdfFormat.TURTLE))
+    elif isinstance(result, ox.QueryBoolean):
+        out.write(b"true\n" if bool(result) else b"false\n")
+    else:
+        fmt = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+               "json": ox.QueryResultsFormat.JSON}[args.format]
+        out.write(result.serialize(format=fmt))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    from metrograph import store
+
+    settings = _settings(args)
+    db = store.open_read_only(store.current_release(Path(settings["var_dir"])))
+    fmt = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[args.format]
+    with open(args.output, "wb") if args.output != "-" else sys.stdout.buffer as out:
+        db.dump(out, format=fmt)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from metrograph import build, serving, store
+
+    settings = _settings(args)
+    var_dir = Path(settings["var_dir"])
+    if args.rebuild or not (var_dir / "current").exists():
+        build.build(settings)
+    store.current_release(var_dir)  # fail early with a clear message
+    return serving.run(settings)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="metrograph", description=__doc__.splitlines()[0])
+    p.add_argument("--var-dir", help="release folder (default: METROGRAPH_VAR_DIR or ./var)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("build", help="build a release from the inputs and make it current")
+
+    v = sub.add_parser("validate", help="SHACL-validate the inputs without building")
+    v.add_argument("--report", help="write the full SHACL report (Turtle) to this file")
+
+    q = sub.add_parser("query", help="run a SPARQL query (text, file.rq or -) on the release")
+    q.add_argument("query")
+    q.add_argument("--format", choices=["csv", "tsv", "json"], default="csv")
+
+    e = sub.add_parser("export", help="dump the current release")
+    e.add_argument("--format", choices=["nq", "trig"], default="nq")
+    e.add_argument("--output", "-o", default="-")
+
+    s = sub.add_parser("serve", help="build if needed, then serve the release (gunicorn)")
+    s.add_argument("--rebuild", action="store_true", help="build even if a release exists")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    return p
+
+
+COMMANDS = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query,
+            "export": cmd_export, "serve": cmd_serve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ValidationFailed as exc:
+        print(f"metrograph: {exc}", file=sys.stderr)
+        return 1
+    except MetrographError as exc:
+        print(f"metrograph: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

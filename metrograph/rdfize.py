@@ -1,0 +1,130 @@
+"""Turns data/ into quads: Turtle files as they are, tables through registered converters.
+
+A table converter takes the rows of one CSV table and yields quads; register one with
+``@converter("tables/path/without/.csv")``. Cells name entities by CURIE (``kreis:03358``,
+``region:hbgw``) using the prefixes of :mod:`metrograph.namespaces`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from metrograph import namespaces as ns
+from metrograph.errors import DataError
+from metrograph.sources import Table
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+#: Graphs written by the project itself (and catalog-*.ttl) rather than taken from a source.
+OWN_GRAPHS = frozenset({"catalog", "vocabulary", "ontology"})
+OWN_SOURCE = "metrograph"
+
+
+@dataclass(frozen=True)
+class Context:
+    base: str
+    table: Table | None = None
+    line: int = 0
+
+    def where(self) -> str:
+        return f"{self.table.path}:{self.line}" if self.table else "data"
+
+    def fail(self, message: str) -> DataError:
+        return DataError(f"{self.where()}: {message}")
+
+    def iri(self, curie: str) -> ox.NamedNode:
+        """Resolve ``prefix:local`` (own or standard prefix) or an absolute http(s) IRI."""
+        curie = curie.strip()
+        if curie.startswith(("http://", "https://")):
+            return ox.NamedNode(curie)
+        prefix, sep, local = curie.partition(":")
+        if not sep or not local:
+            raise self.fail(f"{curie!r} is not a CURIE like 'kreis:03358'")
+        if prefix in ns.OWN_PREFIXES:
+            return ox.NamedNode(self.base + ns.OWN_PREFIXES[prefix] + local)
+        if prefix in ns.STANDARD_PREFIXES:
+            return ox.NamedNode(ns.STANDARD_PREFIXES[prefix] + local)
+        raise self.fail(f"unknown prefix {prefix!r} in {curie!r}")
+
+    def graph(self, source_id: str) -> ox.NamedNode:
+        return ox.NamedNode(str(ns.graph_iri(self.base, source_id)))
+
+    def source(self, source_id: str) -> ox.NamedNode:
+        return ox.NamedNode(str(ns.source_iri(self.base, source_id)))
+
+
+def source_of_graph(graph: str) -> str:
+    """Which source document a graph's statements come from."""
+    own = graph in OWN_GRAPHS or graph.startswith("catalog-")
+    return OWN_SOURCE if own else graph
+
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def date_literal(value: str, ctx: Context) -> ox.Literal:
+    """``2019`` → xsd:gYear, ``2019-04`` → xsd:gYearMonth, ``2019-04-04`` → xsd:date."""
+    if not _DATE.match(value):
+        raise ctx.fail(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(value)]
+    if kind != "gYear":
+        month = int(value[5:7])
+        if not 1 <= month <= 12 or (kind == "date" and not 1 <= int(value[8:10]) <= 31):
+            raise ctx.fail(f"{value!r} is not a valid date")
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + kind))
+
+
+TIME = "http://www.w3.org/2006/time#"
+_TIME_PROP = {"gYear": "inXSDgYear", "gYearMonth": "inXSDgYearMonth", "date": "inXSDDate"}
+
+
+def instant_quads(node: ox.NamedNode, date: ox.Literal, graph: ox.NamedNode) -> list[ox.Quad]:
+    prop = _TIME_PROP[date.datatype.value.removeprefix(XSD)]
+    return [
+        ox.Quad(node, RDF_TYPE, ox.NamedNode(TIME + "Instant"), graph),
+        ox.Quad(node, ox.NamedNode(TIME + prop), date, graph),
+    ]
+
+
+Converter = Callable[[Table, str], Iterator[ox.Quad]]
+CONVERTERS: dict[str, Converter] = {}
+
+
+def converter(name: str) -> Callable[[Converter], Converter]:
+    def register(func: Converter) -> Converter:
+        CONVERTERS[name] = func
+        return func
+    return register
+
+
+def table_quads(table: Table, base: str) -> Iterator[ox.Quad]:
+    try:
+        convert = CONVERTERS[table.name]
+    except KeyError:
+        raise DataError(
+            f"{table.path}: no converter for table {table.name!r} "
+            f"(known: {', '.join(sorted(CONVERTERS))})"
+        ) from None
+    yield from convert(table, base)
+
+
+def turtle_quads(path: Path, graph: ox.NamedNode, base: str) -> list[ox.Quad]:
+    try:
+        with path.open("rb") as handle:
+            return list(ox.parse(handle, format=ox.RdfFormat.TURTLE, base_iri=base,
+                                 to_graph=graph))
+    except SyntaxError as exc:
+        raise DataError(f"{path}: Turtle syntax error: {exc}") from exc
+
+
+def _load_converters() -> None:
+    """Import the modules that register table converters."""
+    from metrograph import tables  # noqa: F401
+
+
+_load_converters()

@@ -1,0 +1,28 @@
+"""Flask application factory: the only package that imports Flask.
+
+One blueprint per concern; the release and the query engine are opened once per process
+(not per request) and kept on ``app.extensions['metrograph']``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from metrograph import config as config_mod
+from metrograph.web.state import AppState
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the WSGI app serving the current release read-only."""
+    settings = config_mod.load(test_config)
+    app = Flask("metrograph", template_folder="../templates", static_folder="../static")
+    app.config["METROGRAPH"] = settings
+    app.extensions["metrograph"] = AppState.open(settings)
+
+    from metrograph.web import errors, sparql
+
+    errors.init_app(app)
+    sparql.init_app(app)
+    return app

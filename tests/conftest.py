@@ -1,0 +1,82 @@
+"""Shared fixtures: the real graph is built once per test session into a temporary folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from metrograph import build, config, namespaces, store
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Overrides every test app uses; short limits so safety tests finish fast.
+TEST_OVERRIDES: dict[str, Any] = {"query_timeout": 3.0, "query_workers": 2}
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    var_dir = tmp_path_factory.mktemp("var")
+    return config.load({**TEST_OVERRIDES, "var_dir": str(var_dir), "project_dir": str(ROOT)},
+                       environ={})
+
+
+@pytest.fixture(scope="session")
+def release(settings: dict[str, Any]) -> store.Release:
+    """The real build of the repository's inputs (ontology/, data/, shapes/, queries/)."""
+    return build.build(settings, progress=lambda message: None)
+
+
+@pytest.fixture(scope="session")
+def graph(release: store.Release) -> ox.Store:
+    """The built release as an in-memory pyoxigraph store (read it, never write it)."""
+    return store.load_in_memory(release)
+
+
+@pytest.fixture(scope="session")
+def base(settings: dict[str, Any]) -> str:
+    return settings["base_iri"]
+
+
+@pytest.fixture(scope="session")
+def select(graph: ox.Store, base: str):
+    """Run a SELECT over the union default graph; rows as dicts of plain strings."""
+
+    def run(query: str, **bindings: ox.NamedNode | ox.Literal) -> list[dict[str, str]]:
+        result = graph.query(
+            namespaces.sparql_prologue(base) + query,
+            use_default_graph_as_union=True,
+            substitutions={ox.Variable(k): v for k, v in bindings.items()} or None,
+        )
+        names = [v.value for v in result.variables]
+        return [
+            {n: row[n].value for n in names if row[n] is not None} for row in result
+        ]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def ask(graph: ox.Store, base: str):
+    def run(query: str) -> bool:
+        return bool(graph.query(namespaces.sparql_prologue(base) + query,
+                                use_default_graph_as_union=True))
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def app(settings: dict[str, Any], release: store.Release):
+    from metrograph.web import create_app
+
+    overrides = {k: settings[k] for k in ("var_dir", "project_dir", *TEST_OVERRIDES)}
+    application = create_app(overrides)
+    yield application
+
+
+@pytest.fixture
+def client(app) -> Iterator[Any]:
+    with app.test_client() as test_client:
+        yield test_client
