@@ -89,8 +89,10 @@ def release_id(quads: list[ox.Quad]) -> str:
 
 
 def counts(quads: list[ox.Quad]) -> dict[str, dict[str, int]]:
+    """Quads per graph; distinct instances per class."""
     per_graph = Counter(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
-    per_class = Counter(q.object.value for q in quads if q.predicate == rdfize.RDF_TYPE)
+    typed = {(q.subject, q.object.value) for q in quads if q.predicate == rdfize.RDF_TYPE}
+    per_class = Counter(cls for _, cls in typed)
     return {"graphs": dict(sorted(per_graph.items())), "classes": dict(sorted(per_class.items()))}
 
 
@@ -127,7 +129,7 @@ def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Relea
     progress(f"  {len(quads)} quads")
 
     progress("validating against shapes/ (SHACL) ...")
-    shapes = validate.load_shapes(sources.shape_files(project_dir))
+    shapes = validate.load_shapes(sources.shape_files(project_dir), base)
     report = validate.validate(validate.to_rdflib(quads), shapes)
     reports_dir = var_dir / "reports"
     reports_dir.mkdir(parents=True, exist_ok=True)

@@ -39,7 +39,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     quads = build.add_source_links(build.collect_quads(project, base), base)
     build.check_sources_described(quads, base)
     report = validate.validate(validate.to_rdflib(quads),
-                               validate.load_shapes(sources.shape_files(project)))
+                               validate.load_shapes(sources.shape_files(project), base))
     if args.report:
         Path(args.report).write_text(report.turtle())
     if report.conforms:

@@ -116,8 +116,10 @@ def table_quads(table: Table, base: str) -> Iterator[ox.Quad]:
 def turtle_quads(path: Path, graph: ox.NamedNode, base: str) -> list[ox.Quad]:
     try:
         with path.open("rb") as handle:
-            return list(ox.parse(handle, format=ox.RdfFormat.TURTLE, base_iri=base,
-                                 to_graph=graph))
+            return [
+                ox.Quad(t.subject, t.predicate, t.object, graph)
+                for t in ox.parse(handle, format=ox.RdfFormat.TURTLE, base_iri=base)
+            ]
     except SyntaxError as exc:
         raise DataError(f"{path}: Turtle syntax error: {exc}") from exc
 
@@ -125,6 +127,7 @@ def turtle_quads(path: Path, graph: ox.NamedNode, base: str) -> list[ox.Quad]:
 def _load_converters() -> None:
     """Import the modules that register table converters."""
     from metrograph import tables  # noqa: F401
+    from metrograph import reference_tables  # noqa: F401
 
 
 _load_converters()

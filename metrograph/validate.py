@@ -39,11 +39,12 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     return graph
 
 
-def load_shapes(paths: Iterable[Path]) -> rdflib.Graph:
+def load_shapes(paths: Iterable[Path], base: str) -> rdflib.Graph:
+    """Parse the shape files; their relative IRIs resolve against ``base`` like the data's."""
     shapes = rdflib.Graph()
     for path in paths:
         try:
-            shapes.parse(path, format="turtle")
+            shapes.parse(path, format="turtle", publicID=base)
         except Exception as exc:  # rdflib raises many parser exception types
             raise DataError(f"{path}: cannot parse shapes: {exc}") from exc
     return shapes
