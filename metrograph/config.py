@@ -43,6 +43,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_result_rows", 100000, "Most result rows or triples a query may return.", int),
     Setting("max_result_bytes", 50_000_000, "Largest serialized result in bytes.", int),
     Setting("cache_entries", 512, "Serialized results kept in the in-memory cache per process.", int),
+    Setting("cache_bytes", 64 * 2**20,
+            "Total bytes of serialized results the cache keeps per process.", int),
+    Setting("query_queue", 4,
+            "Queries that may wait for a busy query worker per process (503 beyond).", int),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,32 +1,506 @@
-"""Query execution over a release (placeholder until the guarded worker pool lands).
+"""Query execution with a hard time limit, result caps and a cache.
 
-Runs queries in-process on an in-memory copy of the release, union default graph, results
-serialized by pyoxigraph. SERVICE is refused before evaluation.
+pyoxigraph cannot interrupt a running query, so queries run in a small pool of worker
+processes (``query_workers`` per server process). Each worker copies the release into an
+in-memory store once, then answers queries: it evaluates, enforces the row and byte caps while
+pyoxigraph serializes, and sends back bytes. A query still running after ``query_timeout``
+seconds gets its worker killed (SIGKILL) and replaced; the caller gets 503 with ``Retry-After``.
+When every worker is busy and ``query_queue`` requests already wait, further requests get 503
+with ``Retry-After`` at once. Successful results are kept in a bounded LRU cache keyed by the
+release id, the query, the dataset and the format.
+
+The pool is created lazily in the process that first uses it (after gunicorn forks) and worker
+processes are *spawned* (fresh interpreters), never forked from a process holding a store.
+Before loading anything, each worker moves itself into a network namespace of its own where
+the kernel allows it, so even a query that slipped past the SERVICE check reaches nothing.
 """
 
 from __future__ import annotations
 
-import re
+import atexit
+import hashlib
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
+from metrograph import sparql, store
+from metrograph.errors import BadRequest, PayloadTooLarge, ServiceUnavailable
 
-from metrograph import store
-from metrograph.errors import BadRequest
+__all__ = ["FORMATS", "GRAPH_FORMATS", "RESULT_FORMATS", "Engine", "Format", "Result"]
 
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+@dataclass(frozen=True)
+class Format:
+    """One serialization: short name (``format=``), media types (canonical first), kind."""
+
+    name: str
+    media_types: tuple[str, ...]
+    kind: str  # "results" (SELECT/ASK) or "graph" (CONSTRUCT/DESCRIBE)
+    extension: str
+
+    @property
+    def media_type(self) -> str:
+        return self.media_types[0]
+
+
+#: In the server's order of preference: the first is the default when ``Accept`` is missing.
+RESULT_FORMATS: tuple[Format, ...] = (
+    Format("json", ("application/sparql-results+json", "application/json"), "results", "srj"),
+    Format("xml", ("application/sparql-results+xml", "application/xml", "text/xml"),
+           "results", "srx"),
+    Format("csv", ("text/csv",), "results", "csv"),
+    Format("tsv", ("text/tab-separated-values",), "results", "tsv"),
+)
+GRAPH_FORMATS: tuple[Format, ...] = (
+    Format("ttl", ("text/turtle", "application/x-turtle"), "graph", "ttl"),
+    Format("nt", ("application/n-triples",), "graph", "nt"),
+    Format("jsonld", ("application/ld+json", "application/json"), "graph", "jsonld"),
+    Format("rdf", ("application/rdf+xml", "application/xml", "text/xml"), "graph", "rdf"),
+    Format("nq", ("application/n-quads",), "graph", "nq"),
+    Format("trig", ("application/trig",), "graph", "trig"),
+)
+FORMATS: dict[str, Format] = {f.name: f for f in (*RESULT_FORMATS, *GRAPH_FORMATS)}
+#: Boolean (ASK) results exist only in the JSON and XML result formats.
+BOOLEAN_FORMATS = ("json", "xml")
+
+OVERLOAD_RETRY_AFTER = 2
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Result:
+    """A serialized query result."""
+
+    body: bytes
+    format: Format
+    kind: str  # "select", "ask" or "graph"
+    cached: bool = False
+
+    @property
+    def media_type(self) -> str:
+        return self.format.media_type
+
+
+# --- the worker process ------------------------------------------------------------------------
+
+class _TooLarge(Exception):
+    pass
+
+
+class _CappedWriter:
+    """File-like sink for pyoxigraph's serializers that stops them at the caps."""
+
+    def __init__(self, max_bytes: int, max_lines: int | None = None) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.lines = 0
+        self.max_bytes = max_bytes
+        self.max_lines = max_lines
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            raise _TooLarge(f"the result is larger than the limit of {self.max_bytes} bytes")
+        if self.max_lines is not None:
+            self.lines += data.count(b"\n")
+            if self.lines > self.max_lines:
+                raise _TooLarge(f"the result has more than {self.max_lines - 1} rows "
+                                f"(the limit)")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _isolate_network() -> bool:
+    """Enter a new user+network namespace (no interfaces but a downed loopback). Best effort."""
+    if not hasattr(os, "getuid"):  # pragma: no cover - not POSIX
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        clone_newuser, clone_newnet = 0x10000000, 0x40000000
+        uid, gid = os.getuid(), os.getgid()
+        if libc.unshare(clone_newuser | clone_newnet) != 0:
+            return False
+        # map ourselves to our own ids so the release files stay readable
+        with open("/proc/self/setgroups", "w") as fh:
+            fh.write("deny")
+        with open("/proc/self/uid_map", "w") as fh:
+            fh.write(f"{uid} {uid} 1")
+        with open("/proc/self/gid_map", "w") as fh:
+            fh.write(f"{gid} {gid} 1")
+        return True
+    except OSError:
+        return False
+
+
+def _run(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) -> tuple:
+    kwargs: dict[str, Any] = {"prefixes": prefixes}
+    if job["default_graphs"] is not None or job["named_graphs"] is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"] or ()]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"] or ()]
+    elif not job["own_dataset"]:
+        kwargs["use_default_graph_as_union"] = True
+    max_rows, max_bytes = job["max_rows"], job["max_bytes"]
+    result = db.query(job["query"], **kwargs)
+    if isinstance(result, ox.QueryBoolean):
+        name = job["results_format"] if job["results_format"] in BOOLEAN_FORMATS else None
+        if name is None:
+            return ("not_acceptable", "ask", BOOLEAN_FORMATS)
+        body = result.serialize(format=_ox_results_format(ox, name))
+        return ("ok", "ask", name, body)
+    if isinstance(result, ox.QuerySolutions):
+        name = job["results_format"]
+        if name is None:
+            return ("not_acceptable", "select", [f.name for f in RESULT_FORMATS])
+        # TSV has exactly one line per row (newlines in values are escaped), so the row cap
+        # is counted while pyoxigraph writes it; other formats are converted from it in Rust.
+        tsv = _CappedWriter(max_bytes, max_lines=max_rows + 1)
+        result.serialize(tsv, format=ox.QueryResultsFormat.TSV)
+        if name == "tsv":
+            return ("ok", "select", name, tsv.getvalue())
+        solutions = ox.parse_query_results(tsv.getvalue(), format=ox.QueryResultsFormat.TSV)
+        out = _CappedWriter(max_bytes)
+        solutions.serialize(out, format=_ox_results_format(ox, name))
+        return ("ok", "select", name, out.getvalue())
+    name = job["graph_format"]
+    if name is None:
+        return ("not_acceptable", "graph", [f.name for f in GRAPH_FORMATS])
+    count = 0
+
+    def capped(triples: Any) -> Any:
+        nonlocal count
+        for triple in triples:
+            count += 1
+            if count > max_rows:
+                raise _TooLarge(f"the result has more than {max_rows} triples (the limit)")
+            yield triple
+
+    out = _CappedWriter(max_bytes)
+    fmt = _ox_graph_format(ox, name)
+    items = capped(result)
+    if fmt.supports_datasets:
+        items = (ox.Quad(t.subject, t.predicate, t.object) for t in items)
+    ox.serialize(items, out, fmt,
+                 prefixes=prefixes if name in {"ttl", "trig", "rdf"} else None)
+    return ("ok", "graph", name, out.getvalue())
+
+
+def _ox_results_format(ox: Any, name: str) -> Any:
+    return {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+            "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[name]
+
+
+def _ox_graph_format(ox: Any, name: str) -> Any:
+    return {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+            "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML,
+            "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[name]
+
+
+def _worker_entry() -> None:
+    """``python -c`` entry point of a worker process: argv holds its two pipe descriptors."""
+    import sys
+    from multiprocessing.connection import Connection
+
+    jobs = Connection(int(sys.argv[1]), writable=False)
+    replies = Connection(int(sys.argv[2]), readable=False)
+    isolated = _isolate_network()  # first, while this process is still single-threaded
+    import pyoxigraph as ox
+
+    release_path, release_meta, prefixes = jobs.recv()
+    db = store.load_in_memory(store.Release(Path(release_path), release_meta))
+    replies.send(("ready", isolated))
+    while True:
+        try:
+            job = jobs.recv()
+        except (EOFError, OSError):
+            return  # the server process is gone
+        try:
+            reply: tuple = _run(db, ox, prefixes, job)
+        except SyntaxError as exc:
+            reply = ("syntax", str(exc))
+        except _TooLarge as exc:
+            reply = ("too_large", str(exc))
+        except Exception as exc:  # evaluation errors (unbound service name, type errors...)
+            reply = ("eval", f"{type(exc).__name__}: {exc}")
+        replies.send(reply)
+
+
+# --- the pool, in the server process -----------------------------------------------------------
+
+@dataclass(eq=False)
+class _Worker:
+    process: subprocess.Popen
+    jobs: Connection
+    replies: Connection
+    isolated: bool = False
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+class _Pool:
+    """Worker processes of one server process, started as fresh interpreters (never forked)."""
+
+    def __init__(self, size: int, release: store.Release, prefixes: dict[str, str]) -> None:
+        self._release = release
+        self._prefixes = prefixes
+        self.pid = os.getpid()
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self.closed = False
+        for _ in range(size):
+            self.replace()
+
+    def replace(self) -> None:
+        """Start one worker in the background; it joins ``idle`` once its store is loaded."""
+        threading.Thread(target=self._start_one, daemon=True).start()
+
+    def _start_one(self) -> None:
+        job_r, job_w = os.pipe()
+        reply_r, reply_w = os.pipe()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(_PACKAGE_PARENT), env.get("PYTHONPATH", "")) if p)
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", "from metrograph.engine import _worker_entry; "
+                 "_worker_entry()", str(job_r), str(reply_w)],
+                pass_fds=(job_r, reply_w), stdin=subprocess.DEVNULL, env=env)
+        finally:
+            os.close(job_r)
+            os.close(reply_w)
+        worker = _Worker(process, Connection(job_w, readable=False),
+                         Connection(reply_r, writable=False))
+        try:
+            worker.jobs.send((str(self._release.path), self._release.meta, self._prefixes))
+            tag, isolated = worker.replies.recv()
+        except (EOFError, OSError):
+            self._kill(worker)
+            return  # could not load the store; requests time out waiting and say so
+        worker.isolated = bool(isolated) and tag == "ready"
+        with self._lock:
+            if self.closed:
+                self._kill(worker)
+                return
+            self.workers.add(worker)
+        self.idle.put(worker)
+
+    def kill(self, worker: _Worker) -> None:
+        with self._lock:
+            self.workers.discard(worker)
+        self._kill(worker)
+
+    @staticmethod
+    def _kill(worker: _Worker) -> None:
+        if worker.alive():
+            worker.process.kill()  # SIGKILL: pyoxigraph cannot be interrupted otherwise
+        worker.process.wait(10)
+        worker.jobs.close()
+        worker.replies.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self.closed = True
+            workers = list(self.workers)
+            self.workers.clear()
+        for worker in workers:
+            self._kill(worker)
 
 
 class Engine:
+    """Runs read-only SPARQL queries over one release. Thread-safe; one per server process."""
+
     def __init__(self, release: store.Release, settings: dict[str, Any]) -> None:
+        from metrograph.namespaces import prefixes
+
         self.release = release
         self.settings = settings
-        self.store = store.load_in_memory(release)
+        self.timeout = float(settings["query_timeout"])
+        self.max_rows = int(settings["max_result_rows"])
+        self.max_bytes = int(settings["max_result_bytes"])
+        self.max_query_bytes = int(settings["max_query_bytes"])
+        self.size = max(1, int(settings["query_workers"]))
+        self.queue = max(0, int(settings.get("query_queue", 2 * self.size)))
+        self.prefixes = prefixes(settings["base_iri"])
+        self._cache: OrderedDict[tuple, Result] = OrderedDict()
+        self._cache_bytes = 0
+        self._cache_limit = int(settings["cache_entries"])
+        self._cache_byte_limit = int(settings.get("cache_bytes", 64 * 2**20))
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.size + self.queue)
+        self._pool: _Pool | None = None
+        atexit.register(self.close)
 
-    def run(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        if _SERVICE.search(query):
-            raise BadRequest("SERVICE is not allowed on this endpoint")
+    # -- public API --
+
+    @staticmethod
+    def query_form(query: str) -> str | None:
+        """SELECT, CONSTRUCT, DESCRIBE or ASK, read lexically (None if not a query)."""
+        return sparql.query_form(query)
+
+    def warm(self) -> None:
+        """Start the worker pool now rather than at the first query."""
+        self._get_pool()
+
+    def execute(self, query: str, *, default_graphs: tuple[str, ...] | None = None,
+                named_graphs: tuple[str, ...] | None = None, results_format: str | None = "json",
+                graph_format: str | None = "ttl") -> Result:
+        """Run ``query`` and serialize it: SELECT/ASK as ``results_format``, graphs as
+        ``graph_format`` (short names from :data:`FORMATS`; ``None`` = not acceptable).
+
+        ``default_graphs``/``named_graphs`` (IRIs) specify the dataset as the protocol's
+        ``default-graph-uri``/``named-graph-uri`` do; without them the default graph is the
+        union of all graphs (or the query's own ``FROM``/``FROM NAMED``).
+
+        Raises BadRequest (syntax with line:column, update, SERVICE, result over a cap),
+        NotAcceptable, PayloadTooLarge, ServiceUnavailable (time limit, overload).
+        """
+        from metrograph.errors import NotAcceptable
+
+        size = len(query.encode("utf-8"))
+        if size > self.max_query_bytes:
+            raise PayloadTooLarge(f"the query has {size} bytes; the limit is "
+                                  f"{self.max_query_bytes}")
+        sparql.refuse_unsafe(query)
+        dataset = None
+        if default_graphs is not None or named_graphs is not None:
+            dataset = (tuple(default_graphs or ()), tuple(named_graphs or ()))
+        key = (self.release.id, query, dataset, results_format, graph_format)
+        hit = self._cache_get(key)
+        if hit is not None:
+            return hit
+        job = {
+            "query": query,
+            "default_graphs": dataset[0] if dataset else None,
+            "named_graphs": dataset[1] if dataset else None,
+            "own_dataset": sparql.has_dataset_clause(query),
+            "results_format": results_format,
+            "graph_format": graph_format,
+            "max_rows": self.max_rows,
+            "max_bytes": self.max_bytes,
+        }
+        reply = self._dispatch(job)
+        tag = reply[0]
+        if tag == "ok":
+            _, kind, name, body = reply
+            result = Result(body, FORMATS[name], kind)
+            self._cache_put(key, result)
+            return result
+        if tag == "syntax":
+            raise BadRequest(f"query syntax error: {reply[1]}")
+        if tag == "too_large":
+            raise BadRequest(f"{reply[1]}; narrow the query (LIMIT/OFFSET) or use the dumps")
+        if tag == "not_acceptable":
+            types = ", ".join(FORMATS[n].media_type for n in reply[2])
+            raise NotAcceptable(f"this {reply[1].upper()} result is available as: {types}")
+        raise BadRequest(f"query evaluation failed: {reply[1]}")
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None and pool.pid == os.getpid():
+            pool.close()
+
+    @property
+    def network_isolated(self) -> bool:
+        """Whether every running worker sits in a network namespace of its own."""
+        pool = self._get_pool()
+        with pool._lock:
+            return bool(pool.workers) and all(w.isolated for w in pool.workers)
+
+    # -- internals --
+
+    def _get_pool(self) -> _Pool:
+        with self._lock:
+            if self._pool is None or self._pool.pid != os.getpid():
+                # a pool inherited through fork belongs to the parent: never touch it
+                self._pool = _Pool(self.size, self.release, self.prefixes)
+            return self._pool
+
+    def _retry(self, message: str, seconds: int) -> ServiceUnavailable:
+        return ServiceUnavailable(message, {"Retry-After": str(seconds)})
+
+    def _dispatch(self, job: dict[str, Any]) -> tuple:
+        if not self._slots.acquire(blocking=False):
+            raise self._retry(f"the server is busy ({self.size} queries running, "
+                              f"{self.queue} waiting); try again shortly", OVERLOAD_RETRY_AFTER)
         try:
-            return self.store.query(query, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise BadRequest(f"query syntax error: {exc}") from exc
+            pool = self._get_pool()
+            worker = self._free_worker(pool)
+            try:
+                worker.jobs.send(job)
+                if worker.replies.poll(self.timeout):
+                    reply = worker.replies.recv()
+                    pool.idle.put(worker)
+                    return reply
+            except (EOFError, OSError):
+                pool.kill(worker)
+                pool.replace()
+                raise self._retry("the query worker died; try again",
+                                  OVERLOAD_RETRY_AFTER) from None
+            pool.kill(worker)  # still running past the time limit: SIGKILL, then replace
+            pool.replace()
+            raise self._retry(
+                f"the query ran longer than the limit of {self.timeout:g} s and was stopped; "
+                "simplify it or add a LIMIT", max(1, round(self.timeout)))
+        finally:
+            self._slots.release()
+
+    def _free_worker(self, pool: _Pool) -> _Worker:
+        while True:
+            try:
+                # waiting for a free worker includes a cold start (spawn + loading the store)
+                worker = pool.idle.get(timeout=max(self.timeout, 30.0))
+            except queue.Empty:
+                raise self._retry("no query worker became free in time; try again shortly",
+                                  OVERLOAD_RETRY_AFTER) from None
+            if worker.alive():
+                return worker
+            pool.kill(worker)  # died while idle (e.g. killed from outside): replace it
+            pool.replace()
+
+    def _cache_get(self, key: tuple) -> Result | None:
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is None:
+                return None
+            self._cache.move_to_end(key)
+            return Result(hit.body, hit.format, hit.kind, cached=True)
+
+    def _cache_put(self, key: tuple, result: Result) -> None:
+        size = len(result.body)
+        if self._cache_limit <= 0 or size > self._cache_byte_limit // 8:
+            return
+        with self._lock:
+            if key in self._cache:
+                return
+            self._cache[key] = result
+            self._cache_bytes += size
+            while self._cache and (len(self._cache) > self._cache_limit
+                                   or self._cache_bytes > self._cache_byte_limit):
+                _, old = self._cache.popitem(last=False)
+                self._cache_bytes -= len(old.body)
+
+    @property
+    def cache_size(self) -> int:
+        return len(self._cache)
+
+
+def cache_key_digest(*parts: object) -> str:
+    """A short stable digest of request parts (used for ETags)."""
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
