@@ -24,7 +24,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _werkzeug(exc: HTTPException) -> Response:
-        return error_response(exc.code or 500, exc.description or exc.name)
+        # keep the headers werkzeug computed (e.g. Allow on 405), not its HTML content type
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        return error_response(exc.code or 500, exc.description or exc.name, headers)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:  # pragma: no cover - defensive

@@ -1,26 +1,289 @@
-"""Minimal /sparql (GET query=, POST form): SELECT/ASK as SPARQL JSON, graphs as N-Triples."""
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint, its service description and its query page.
+
+The protocol rules live in :mod:`metrograph.sparql`, negotiation in :mod:`metrograph.negotiate`,
+execution in :mod:`metrograph.engine`; this module wires them to HTTP: methods, CORS, ``ETag``
+and ``304``, ``Cache-Control``, ``Vary: Accept``.
+"""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, current_app, request
+import json
+from pathlib import Path
+from typing import Any
 
-from metrograph.errors import BadRequest
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
-bp = Blueprint("sparql", __name__)
+from metrograph import negotiate, sparql
+from metrograph.engine import (
+    BOOLEAN_FORMATS,
+    FORMATS,
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    Engine,
+    Format,
+    cache_key_digest,
+)
+from metrograph.errors import (
+    DataError,
+    NotAcceptable,
+    PayloadTooLarge,
+)
+
+bp = Blueprint("sparql", __name__, template_folder="../templates",
+               static_folder="../static", static_url_path="/sparql-assets")
+
+ALLOW = "GET, HEAD, POST, OPTIONS"
+HTML = "text/html"
+CACHE_CONTROL = "public, max-age=300"
+#: Media types of the service description, in the server's order of preference.
+DESCRIPTION_TYPES = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
+DESCRIPTION_NAMES = {"ttl": "text/turtle", "jsonld": "application/ld+json",
+                     "rdf": "application/rdf+xml", "nt": "application/n-triples",
+                     "html": HTML}
+_SHORT_NAMES = {f.name: f.media_type for f in FORMATS.values()} | {"html": HTML}
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
-def sparql() -> Response:
-    query = request.values.get("query")
-    if not query:
-        raise BadRequest("missing 'query' parameter")
-    result = current_app.extensions["metrograph"].engine.run(query)
-    if isinstance(result, ox.QueryTriples):
-        body = result.serialize(format=ox.RdfFormat.N_TRIPLES)
-        return Response(body, mimetype="application/n-triples")
-    body = result.serialize(format=ox.QueryResultsFormat.JSON)
-    return Response(body, mimetype="application/sparql-results+json")
+def _state() -> Any:
+    return current_app.extensions["metrograph"]
+
+
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After, Content-Length"
+    return response
+
+
+def _read_body(limit: int) -> bytes:
+    """The request body, refusing (413) anything longer than a query can be."""
+    # a url-encoded query can be three times its own size, plus the other fields
+    cap = 3 * limit + 4096
+    if request.content_length is not None and request.content_length > cap:
+        raise PayloadTooLarge(f"the request body has {request.content_length} bytes; queries "
+                              f"are limited to {limit} bytes")
+    data = request.stream.read(cap + 1)
+    if len(data) > cap:
+        raise PayloadTooLarge(f"the request body is larger than {cap} bytes; queries are "
+                              f"limited to {limit} bytes")
+    return data
+
+
+@bp.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    if request.method == "OPTIONS":
+        response = _cors(Response(status=204, content_type="text/plain"))
+        response.headers["Allow"] = ALLOW
+        response.headers["Access-Control-Allow-Methods"] = ALLOW
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
+        response.headers["Access-Control-Max-Age"] = "86400"
+        return response
+    # any other method never gets here: werkzeug answers 405 with "Allow: GET, HEAD, POST,
+    # OPTIONS" (web/errors.py keeps that header)
+    settings = _state().settings
+    body = _read_body(settings["max_query_bytes"]) if request.method == "POST" else b""
+    parsed = sparql.parse_request(request.method, request.headers.get("Content-Type"),
+                                  request.args.items(multi=True), body,
+                                  settings["max_query_bytes"])
+    if parsed is None:
+        return _describe()
+    return _answer(parsed)
+
+
+def _offers(form: str | None) -> list[Format]:
+    if form == "ASK":
+        return [f for f in RESULT_FORMATS if f.name in BOOLEAN_FORMATS]
+    if form == "SELECT":
+        return list(RESULT_FORMATS)
+    if form in {"CONSTRUCT", "DESCRIBE"}:
+        return list(GRAPH_FORMATS)
+    return []
+
+
+def _negotiate(offered: list[str], format_param: str | None, names: dict[str, str],
+               what: str) -> str:
+    if format_param is not None:
+        chosen = negotiate.by_parameter(format_param, names, offered)
+        if chosen is None:
+            raise NotAcceptable(f"format={format_param} is not available for {what}; "
+                                f"available: {', '.join(_distinct(offered, names))}")
+        return chosen
+    chosen = negotiate.choose(request.headers.get("Accept"), offered)
+    if chosen is None:
+        raise NotAcceptable(f"none of the types in Accept is available for {what}; "
+                            f"available: {', '.join(offered)}")
+    return chosen
+
+
+def _distinct(offered: list[str], names: dict[str, str]) -> list[str]:
+    return [name for name, media_type in names.items() if media_type in offered]
+
+
+def _conditional(etag: str, response_for: Any) -> Response:
+    """304 when ``If-None-Match`` matches on GET/HEAD; otherwise the real response."""
+    if request.method in {"GET", "HEAD"} and request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        response = response_for()
+    response.set_etag(etag, weak=True)
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.vary.add("Accept")
+    return _cors(response)
+
+
+def _answer(parsed: sparql.ParsedRequest) -> Response:
+    state = _state()
+    engine: Engine = state.engine
+    form = sparql.query_form(parsed.query)
+    formats = _offers(form)
+    by_type = {m: f for f in formats for m in f.media_types}
+    offered = [*by_type, HTML] if form else [HTML]
+    what = f"a {form} query" if form else "this request"
+    if form:
+        media_type = _negotiate(offered, parsed.format, _SHORT_NAMES, what)
+    else:  # not a query at all: let the engine report the syntax error
+        media_type = FORMATS["json"].media_type
+        by_type = {media_type: FORMATS["json"]}
+    if media_type == HTML:
+        return _page(parsed.query, autorun=True)
+    fmt = by_type[media_type]
+    dataset = (parsed.default_graphs, parsed.named_graphs) if parsed.has_dataset else None
+    etag = cache_key_digest(state.release.id, parsed.query, dataset, media_type)
+
+    def run() -> Response:
+        result = engine.execute(
+            parsed.query,
+            default_graphs=parsed.default_graphs if dataset else None,
+            named_graphs=parsed.named_graphs if dataset else None,
+            results_format=fmt.name if fmt.kind == "results" else None,
+            graph_format=fmt.name if fmt.kind == "graph" else None,
+        )
+        content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+        response = Response(result.body, status=200, content_type=content_type)
+        response.headers["Content-Disposition"] = f'inline; filename="result.{fmt.extension}"'
+        return response
+
+    return _conditional(etag, run)
+
+
+# --- self-description ---------------------------------------------------------------------------
+
+def _describe() -> Response:
+    state = _state()
+    offered = [*DESCRIPTION_TYPES, HTML]
+    media_type = _negotiate(offered, request.args.get("format"), DESCRIPTION_NAMES,
+                            "the service description")
+    etag = cache_key_digest(state.release.id, "service-description", media_type,
+                            request.base_url)
+    if media_type == HTML:
+        return _conditional(etag, lambda: _page("", autorun=False))
+
+    def run() -> Response:
+        graph = service_description(request.base_url, state.engine, state.settings)
+        body = graph.serialize(format=DESCRIPTION_TYPES[media_type], encoding="utf-8")
+        content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+        return Response(body, content_type=content_type)
+
+    return _conditional(etag, run)
+
+
+def _named_graphs(engine: Engine) -> list[tuple[str, int]]:
+    result = engine.execute(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    rows = json.loads(result.body)["results"]["bindings"]
+    return [(row["g"]["value"], int(row["n"]["value"])) for row in rows]
+
+
+def service_description(endpoint_url: str, engine: Engine, settings: dict[str, Any]) -> Any:
+    """The SPARQL 1.1 Service Description of this endpoint, as an rdflib Graph."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDF, XSD
+
+    from metrograph.namespaces import SD, VOID, dataset_iri
+
+    formats_ns = "http://www.w3.org/ns/formats/"
+    format_iris = {
+        "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML",
+        "csv": "SPARQL_Results_CSV", "tsv": "SPARQL_Results_TSV", "ttl": "Turtle",
+        "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF_XML", "nq": "N-Quads",
+        "trig": "TriG",
+    }
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("void", VOID)
+    g.bind("dct", DCTERMS)
+    service = URIRef(endpoint_url + "#service")
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, URIRef(endpoint_url)))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    g.add((service, SD.defaultEntailmentRegime,
+           URIRef("http://www.w3.org/ns/entailment/Simple")))
+    for name in format_iris.values():
+        g.add((service, SD.resultFormat, URIRef(formats_ns + name)))
+    g.add((service, DCTERMS.title, Literal("metrograph SPARQL endpoint", lang="en")))
+    g.add((service, DCTERMS.description, Literal(
+        "Read-only SPARQL 1.1 Query endpoint. The default graph is the union of all named "
+        "graphs (one per source document). SERVICE and SPARQL Update are refused. Limits: "
+        f"{settings['query_timeout']:g} s per query, {settings['max_result_rows']} result rows, "
+        f"{settings['max_result_bytes']} result bytes, {settings['max_query_bytes']} query "
+        "bytes.", lang="en")))
+    dataset = BNode()
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    g.add((dataset, DCTERMS.source, dataset_iri(settings["base_iri"])))
+    default_graph = BNode()
+    g.add((dataset, SD.defaultGraph, default_graph))
+    g.add((default_graph, RDF.type, SD.Graph))
+    total = 0
+    for name, count in _named_graphs(engine):
+        named, graph_node = BNode(), BNode()
+        g.add((dataset, SD.namedGraph, named))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, URIRef(name)))
+        g.add((named, SD.graph, graph_node))
+        g.add((graph_node, RDF.type, SD.Graph))
+        g.add((graph_node, VOID.triples, Literal(count, datatype=XSD.integer)))
+        total += count
+    g.add((default_graph, VOID.triples, Literal(total, datatype=XSD.integer)))
+    return g
+
+
+# --- the query page -----------------------------------------------------------------------------
+
+def _examples(project_dir: str) -> list[dict[str, str]]:
+    try:
+        from metrograph.sources import read_queries
+
+        return [{"name": q.name, "title": q.title, "description": q.description,
+                 "text": q.text} for q in read_queries(Path(project_dir))]
+    except (ImportError, OSError, DataError) as exc:
+        current_app.logger.warning("example queries unavailable: %s", exc)
+        return []
+
+
+def _page(query: str, autorun: bool) -> Response:
+    state = _state()
+    settings = state.settings
+    html = render_template(
+        "sparql.html",
+        endpoint=url_for("sparql.endpoint"),
+        query=query,
+        autorun=autorun,
+        examples=_examples(settings["project_dir"]),
+        release_id=state.release.id,
+        limits={
+            "timeout": f"{settings['query_timeout']:g}",
+            "rows": settings["max_result_rows"],
+            "bytes": settings["max_result_bytes"],
+            "query_bytes": settings["max_query_bytes"],
+        },
+        downloads=[(f.name, f.media_type) for f in (*RESULT_FORMATS, *GRAPH_FORMATS)],
+    )
+    return Response(html, content_type="text/html; charset=utf-8")
 
 
 def init_app(app: Flask) -> None:
