@@ -21,6 +21,7 @@ import atexit
 import hashlib
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -402,7 +403,7 @@ class Engine:
             self._cache_put(key, result)
             return result
         if tag == "syntax":
-            raise BadRequest(f"query syntax error: {reply[1]}")
+            raise BadRequest(_syntax_message(reply[1]))
         if tag == "too_large":
             raise BadRequest(f"{reply[1]}; narrow the query (LIMIT/OFFSET) or use the dumps")
         if tag == "not_acceptable":
@@ -441,23 +442,29 @@ class Engine:
                               f"{self.queue} waiting); try again shortly", OVERLOAD_RETRY_AFTER)
         try:
             pool = self._get_pool()
-            worker = self._free_worker(pool)
-            try:
-                worker.jobs.send(job)
-                if worker.replies.poll(self.timeout):
-                    reply = worker.replies.recv()
-                    pool.idle.put(worker)
-                    return reply
-            except (EOFError, OSError):
-                pool.kill(worker)
+            for attempt in range(2):
+                worker = self._free_worker(pool)
+                try:
+                    worker.jobs.send(job)
+                    if worker.replies.poll(self.timeout):
+                        reply = worker.replies.recv()
+                        pool.idle.put(worker)
+                        return reply
+                except (EOFError, OSError):
+                    # died under us (killed from outside, or the query crashed it): replace
+                    # it and try once more on another worker
+                    pool.kill(worker)
+                    pool.replace()
+                    if attempt == 0:
+                        continue
+                    raise self._retry("the query worker died; try again",
+                                      OVERLOAD_RETRY_AFTER) from None
+                pool.kill(worker)  # still running past the time limit: SIGKILL, then replace
                 pool.replace()
-                raise self._retry("the query worker died; try again",
-                                  OVERLOAD_RETRY_AFTER) from None
-            pool.kill(worker)  # still running past the time limit: SIGKILL, then replace
-            pool.replace()
-            raise self._retry(
-                f"the query ran longer than the limit of {self.timeout:g} s and was stopped; "
-                "simplify it or add a LIMIT", max(1, round(self.timeout)))
+                raise self._retry(
+                    f"the query ran longer than the limit of {self.timeout:g} s and was "
+                    "stopped; simplify it or add a LIMIT", max(1, round(self.timeout)))
+            raise AssertionError("unreachable")  # pragma: no cover
         finally:
             self._slots.release()
 
@@ -499,6 +506,15 @@ class Engine:
     @property
     def cache_size(self) -> int:
         return len(self._cache)
+
+
+def _syntax_message(message: str) -> str:
+    """pyoxigraph says 'error at 3:2: expected X'; say it with words."""
+    match = re.match(r"error at (\d+):(\d+): ?(.*)", message, re.DOTALL)
+    if match:
+        line, column, rest = match.groups()
+        return f"query syntax error at line {line}, column {column}: {rest}"
+    return f"query syntax error: {message}"
 
 
 def cache_key_digest(*parts: object) -> str:

@@ -1,0 +1,252 @@
+"""The query engine: time limit with kill and replace, overload, caps, cache, dataset, safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sparql_fixtures import GRAPH_A, GRAPH_B, ITEMS, make_release, make_settings
+
+from metrograph.engine import Engine
+from metrograph.errors import BadRequest, NotAcceptable, PayloadTooLarge, ServiceUnavailable
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+TOTAL = 2 * ITEMS + 4
+
+
+def count(result) -> int:
+    return int(json.loads(result.body)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture(scope="module")
+def var_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("engine-var")
+    make_release(path)
+    return path
+
+
+def new_engine(var_dir: Path, **overrides) -> Engine:
+    from metrograph import store
+
+    settings = make_settings(var_dir, **overrides)
+    engine = Engine(store.current_release(var_dir), settings)
+    engine.warm()
+    return engine
+
+
+@pytest.fixture(scope="module")
+def engine(var_dir):
+    engine = new_engine(var_dir)
+    yield engine
+    engine.close()
+
+
+def pids(engine: Engine) -> set[int]:
+    pool = engine._get_pool()
+    with pool._lock:
+        return {w.process.pid for w in pool.workers}
+
+
+def wait_full(engine: Engine) -> None:
+    deadline = time.monotonic() + 60
+    while len(pids(engine)) < engine.size and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(pids(engine)) == engine.size
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie still answers kill(0); look at its state
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def test_default_graph_is_the_union_of_named_graphs(engine):
+    assert count(engine.execute("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")) == TOTAL
+
+
+def test_protocol_dataset_restricts_the_default_graph(engine):
+    q = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    assert count(engine.execute(q, default_graphs=(GRAPH_B,))) == 4
+    assert count(engine.execute(q, default_graphs=(GRAPH_A, GRAPH_B))) == TOTAL
+    # only named graphs given: the default graph is empty, GRAPH sees just those
+    assert count(engine.execute(q, named_graphs=(GRAPH_A,))) == 0
+    g = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+    assert count(engine.execute(g, named_graphs=(GRAPH_B,))) == 4
+
+
+def test_from_in_the_query_is_honoured_and_the_protocol_overrides_it(engine):
+    q = f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH_B}> {{ ?s ?p ?o }}"
+    assert count(engine.execute(q)) == 4
+    assert count(engine.execute(q, default_graphs=(GRAPH_A,))) == 2 * ITEMS
+
+
+def test_declared_prefixes_are_predefined(engine):
+    q = "SELECT (COUNT(*) AS ?n) { ?s rdfs:label ?o }"
+    assert count(engine.execute(q)) == ITEMS + 2
+
+
+def test_syntax_error_reports_line_and_column(engine):
+    with pytest.raises(BadRequest, match=r"line 4, column 2"):
+        engine.execute("SELECT *\nWHERE {\n ?s ?p\n}")
+
+
+def test_service_and_updates_are_refused_before_evaluation(engine):
+    with pytest.raises(BadRequest, match="SERVICE"):
+        engine.execute("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    with pytest.raises(BadRequest, match="read-only"):
+        engine.execute("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+
+
+def test_query_size_limit(engine):
+    with pytest.raises(PayloadTooLarge):
+        engine.execute("ASK {}" + " " * 9000)
+
+
+def test_ask_in_a_tabular_format_is_not_acceptable(engine):
+    with pytest.raises(NotAcceptable, match="sparql-results"):
+        engine.execute("ASK {}", results_format="csv")
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_row_cap_applies_to_every_select_format(engine, fmt):
+    with pytest.raises(BadRequest, match="more than 2000 rows"):
+        engine.execute("SELECT * { ?s ?p ?o }", results_format=fmt)
+    # exactly at the cap is fine
+    result = engine.execute("SELECT * { ?s ?p ?o } LIMIT 2000", results_format="tsv")
+    assert result.body.count(b"\n") == 2001
+
+
+def test_row_cap_applies_to_graphs(engine):
+    with pytest.raises(BadRequest, match="more than 2000 triples"):
+        engine.execute("CONSTRUCT WHERE { ?s ?p ?o }", graph_format="nt")
+
+
+def test_byte_cap(var_dir):
+    small = new_engine(var_dir, max_result_bytes=5000, query_workers=1)
+    try:
+        with pytest.raises(BadRequest, match="5000 bytes"):
+            small.execute("SELECT * { ?s ?p ?o } LIMIT 1000")
+        assert small.execute("SELECT * { ?s ?p ?o } LIMIT 3").body
+    finally:
+        small.close()
+
+
+def test_cache_hits_are_marked_and_bounded(var_dir):
+    cached = new_engine(var_dir, cache_entries=2, query_workers=1)
+    try:
+        queries = [f"SELECT (COUNT(*) AS ?n) {{ ?s ?p ?o }} # {i}" for i in range(3)]
+        assert not cached.execute(queries[0]).cached
+        assert cached.execute(queries[0]).cached
+        assert not cached.execute(queries[0], results_format="xml").cached
+        cached.execute(queries[1])
+        cached.execute(queries[2])
+        assert cached.cache_size == 2
+        assert not cached.execute(queries[0]).cached  # evicted, least recently used
+    finally:
+        cached.close()
+
+
+def test_time_limit_kills_the_worker_and_the_engine_keeps_serving(engine):
+    wait_full(engine)
+    before = pids(engine)
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable) as info:
+        engine.execute(CARTESIAN)
+    elapsed = time.monotonic() - started
+    assert info.value.headers["Retry-After"].isdigit()
+    assert "limit of 2 s" in info.value.message
+    assert elapsed < engine.timeout + 5  # stopped at the limit, not when the query ends
+    killed = before - pids(engine)
+    assert len(killed) == 1
+    assert not any(alive(pid) for pid in killed)
+    assert count(engine.execute("SELECT (COUNT(*) AS ?n) { ?s ?p ?o } # after")) == TOTAL
+    wait_full(engine)  # the killed worker was replaced
+
+
+def test_another_query_is_answered_while_one_runs_long(engine):
+    outcome: dict[str, object] = {}
+
+    def slow() -> None:
+        try:
+            engine.execute(CARTESIAN + " # concurrent")
+        except ServiceUnavailable as exc:
+            outcome["slow"] = exc
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.3)
+    result = engine.execute("ASK { ?s ?p ?o } # while busy")
+    outcome["fast_done_while_slow_running"] = thread.is_alive()
+    thread.join()
+    assert json.loads(result.body)["boolean"] is True
+    assert outcome["fast_done_while_slow_running"] is True
+    assert isinstance(outcome["slow"], ServiceUnavailable)
+
+
+def test_overload_answers_503_with_retry_after_at_once(var_dir):
+    single = new_engine(var_dir, query_workers=1, query_queue=0)
+    try:
+        def slow() -> None:
+            with pytest.raises(ServiceUnavailable):
+                single.execute(CARTESIAN)
+
+        thread = threading.Thread(target=slow)
+        thread.start()
+        time.sleep(0.3)
+        with pytest.raises(ServiceUnavailable, match="busy") as info:
+            single.execute("ASK {} # overload")
+        assert info.value.headers["Retry-After"].isdigit()
+        thread.join()
+    finally:
+        single.close()
+
+
+def test_worker_killed_from_outside_is_replaced(var_dir):
+    single = new_engine(var_dir, query_workers=1)
+    try:
+        single.execute("ASK {} # warm")
+        pool = single._get_pool()
+        (worker,) = pool.workers
+        os.kill(worker.process.pid, 9)
+        worker.process.wait(10)
+        assert json.loads(single.execute("ASK { ?s ?p ?o } # again").body)["boolean"]
+    finally:
+        single.close()
+
+
+def test_workers_have_no_network(engine):
+    """Defence in depth: even a SERVICE that got past the check would reach nothing."""
+    if not engine.network_isolated:
+        pytest.skip("this kernel does not allow unprivileged network namespaces")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(3)
+    port = listener.getsockname()[1]
+    pool = engine._get_pool()
+    worker = pool.idle.get(timeout=30)
+    try:  # talk to a worker directly, past Engine.execute's SERVICE check
+        worker.jobs.send({
+            "query": f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+            "default_graphs": None, "named_graphs": None, "own_dataset": False,
+            "results_format": "json", "graph_format": None, "max_rows": 10, "max_bytes": 1000,
+        })
+        assert worker.replies.poll(20)
+        reply = worker.replies.recv()
+    finally:
+        pool.idle.put(worker)
+    with pytest.raises(TimeoutError):
+        listener.accept()
+    listener.close()
+    assert reply[0] == "eval"
