@@ -126,8 +126,7 @@ def turtle_quads(path: Path, graph: ox.NamedNode, base: str) -> list[ox.Quad]:
 
 def _load_converters() -> None:
     """Import the modules that register table converters."""
-    from metrograph import tables  # noqa: F401
-    from metrograph import reference_tables  # noqa: F401
+    from metrograph import reference_tables, tables  # noqa: F401
 
 
 _load_converters()
