@@ -149,7 +149,7 @@ def _isolate_network() -> bool:
 
 
 def _run(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) -> tuple:
-    kwargs: dict[str, Any] = {"prefixes": prefixes}
+    kwargs: dict[str, Any] = {"prefixes": prefixes, "base_iri": job["base_iri"]}
     if job["default_graphs"] is not None or job["named_graphs"] is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"] or ()]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"] or ()]
@@ -387,6 +387,7 @@ class Engine:
             return hit
         job = {
             "query": query,
+            "base_iri": self.settings["base_iri"],
             "default_graphs": dataset[0] if dataset else None,
             "named_graphs": dataset[1] if dataset else None,
             "own_dataset": sparql.has_dataset_clause(query),

@@ -239,6 +239,7 @@ def test_workers_have_no_network(engine):
     try:  # talk to a worker directly, past Engine.execute's SERVICE check
         worker.jobs.send({
             "query": f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+            "base_iri": None,
             "default_graphs": None, "named_graphs": None, "own_dataset": False,
             "results_format": "json", "graph_format": None, "max_rows": 10, "max_bytes": 1000,
         })
