@@ -209,8 +209,8 @@ def _leader(ref: Path) -> tuple[list[str], list[list[object]]]:
         return ""
 
     rows = _read(ref, "leader/leader_niedersachsen_partial.csv")
-    return ["region", "name", "period", "member", "share", "source", "note"], [
-        [f"region:leader-{slug(r['leader_region'])}", r["leader_region"], r["period"],
+    return ["leader_region", "name", "period", "member", "share", "source", "note"], [
+        [f"organisation:leader-{slug(r['leader_region'])}", r["leader_region"], r["period"],
          member(r), r["share"], r["source"], r["note"]] for r in rows]
 
 

@@ -350,9 +350,9 @@ def leader_regions(table: Table, base: str) -> Iterator[ox.Quad]:
     seen: set[str] = set()
     for line, row in table.rows():
         ctx = Context(base, table, line)
-        region = t.iri(row["region"])
-        if row["region"] not in seen:
-            seen.add(row["region"])
+        region = t.iri(row["leader_region"])
+        if row["leader_region"] not in seen:
+            seen.add(row["leader_region"])
             yield t.typed(region, "LeaderRegion")
             yield t.label(region, row["name"])
             yield t.q(region, t.m("inState"), t.iri("land:03"))
@@ -363,7 +363,7 @@ def leader_regions(table: Table, base: str) -> Iterator[ox.Quad]:
             yield from _note(t, region, "Mitgliedskommunen nicht erfasst.", "de")
             yield from _note(t, region, row["note"])
             continue
-        node, quads = _membership(t, row["region"], row["member"], "role:member", source)
+        node, quads = _membership(t, row["leader_region"], row["member"], "role:member", source)
         yield from quads
         yield from interval_quads(node, period[1], period[2], ctx, t.graph)
         notes = [f"share: {row['share']}" if row["share"] == "partial" else "",
