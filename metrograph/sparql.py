@@ -65,8 +65,8 @@ class ParsedRequest:
     query: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    #: ``format=`` override (a short name such as ``csv`` or a media type), if given
-    format: str | None = None
+    #: ``format=`` values (short names such as ``csv`` or media types); empty ones dropped
+    formats: tuple[str, ...] = ()
 
     @property
     def has_dataset(self) -> bool:
@@ -153,8 +153,8 @@ def parse_request(method: str, content_type: str | None, url_params: Iterable[tu
         if not _IRI.fullmatch(iri) or ":" not in iri:
             raise BadRequest(f"not an absolute IRI in default-graph-uri/named-graph-uri: {iri!r}")
     refuse_unsafe(query)
-    formats = _values(pairs, "format")
-    return ParsedRequest(query, default_graphs, named_graphs, formats[-1] if formats else None)
+    formats = tuple(v.strip() for v in _values(pairs, "format") if v.strip())
+    return ParsedRequest(query, default_graphs, named_graphs, formats)
 
 
 # --- lexical analysis --------------------------------------------------------------------------

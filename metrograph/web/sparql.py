@@ -42,10 +42,21 @@ DESCRIPTION_TYPES = {
     "application/rdf+xml": "xml",
     "application/n-triples": "nt",
 }
-DESCRIPTION_NAMES = {"ttl": "text/turtle", "jsonld": "application/ld+json",
-                     "rdf": "application/rdf+xml", "nt": "application/n-triples",
-                     "html": HTML}
-_SHORT_NAMES = {f.name: f.media_type for f in FORMATS.values()} | {"html": HTML}
+DESCRIPTION_NAMES = {"ttl": "text/turtle", "turtle": "text/turtle",
+                     "jsonld": "application/ld+json", "json-ld": "application/ld+json",
+                     "rdf": "application/rdf+xml", "xml": "application/rdf+xml",
+                     "nt": "application/n-triples", "html": HTML}
+#: ``format=`` names per result kind: our short names, media types, and the spellings clients
+#: such as SPARQLWrapper send (``turtle``, ``json-ld``, ``rdf+xml``; ``json``/``xml`` for graphs).
+RESULT_NAMES = {f.name: f.media_type for f in RESULT_FORMATS} | {
+    "srj": "application/sparql-results+json", "srx": "application/sparql-results+xml",
+    "html": HTML}
+GRAPH_NAMES = {f.name: f.media_type for f in GRAPH_FORMATS} | {
+    "turtle": "text/turtle", "n3": "text/turtle", "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples", "json-ld": "application/ld+json",
+    "json": "application/ld+json", "rdf+xml": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml", "xml": "application/rdf+xml",
+    "nquads": "application/n-quads", "n-quads": "application/n-quads", "html": HTML}
 
 
 def _state() -> Any:
@@ -103,14 +114,16 @@ def _offers(form: str | None) -> list[Format]:
     return []
 
 
-def _negotiate(offered: list[str], format_param: str | None, names: dict[str, str],
+def _negotiate(offered: list[str], format_params: tuple[str, ...], names: dict[str, str],
                what: str) -> str:
-    if format_param is not None:
-        chosen = negotiate.by_parameter(format_param, names, offered)
-        if chosen is None:
-            raise NotAcceptable(f"format={format_param} is not available for {what}; "
-                                f"available: {', '.join(_distinct(offered, names))}")
-        return chosen
+    """``format=`` first (the first value that names an offered type), then ``Accept``."""
+    if format_params:
+        for value in format_params:
+            chosen = negotiate.by_parameter(value, names, offered)
+            if chosen is not None:
+                return chosen
+        raise NotAcceptable(f"format={format_params[0]} is not available for {what}; "
+                            f"available: {', '.join(_distinct(offered, names))}")
     chosen = negotiate.choose(request.headers.get("Accept"), offered)
     if chosen is None:
         raise NotAcceptable(f"none of the types in Accept is available for {what}; "
@@ -119,7 +132,14 @@ def _negotiate(offered: list[str], format_param: str | None, names: dict[str, st
 
 
 def _distinct(offered: list[str], names: dict[str, str]) -> list[str]:
-    return [name for name, media_type in names.items() if media_type in offered]
+    """One short name per offered media type, in the server's order."""
+    seen: set[str] = set()
+    short = []
+    for name, media_type in names.items():
+        if media_type in offered and media_type not in seen:
+            seen.add(media_type)
+            short.append(name)
+    return short
 
 
 def _conditional(etag: str, response_for: Any) -> Response:
@@ -143,7 +163,8 @@ def _answer(parsed: sparql.ParsedRequest) -> Response:
     offered = [*by_type, HTML] if form else [HTML]
     what = f"a {form} query" if form else "this request"
     if form:
-        media_type = _negotiate(offered, parsed.format, _SHORT_NAMES, what)
+        names = GRAPH_NAMES if form in {"CONSTRUCT", "DESCRIBE"} else RESULT_NAMES
+        media_type = _negotiate(offered, parsed.formats, names, what)
     else:  # not a query at all: let the engine report the syntax error
         media_type = FORMATS["json"].media_type
         by_type = {media_type: FORMATS["json"]}
@@ -174,8 +195,8 @@ def _answer(parsed: sparql.ParsedRequest) -> Response:
 def _describe() -> Response:
     state = _state()
     offered = [*DESCRIPTION_TYPES, HTML]
-    media_type = _negotiate(offered, request.args.get("format"), DESCRIPTION_NAMES,
-                            "the service description")
+    formats = tuple(v for v in request.args.getlist("format") if v.strip())
+    media_type = _negotiate(offered, formats, DESCRIPTION_NAMES, "the service description")
     etag = cache_key_digest(state.release.id, "service-description", media_type,
                             request.base_url)
     if media_type == HTML:
