@@ -102,6 +102,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serving.run(settings)
 
 
+# ---------------------------------------------------------------- reference data import
+
+def cmd_import_reference(args: argparse.Namespace) -> int:
+    from metrograph import reference_import
+
+    settings = _settings(args)
+    project = Path(settings["project_dir"])
+    reference = Path(args.path) if args.path else project / reference_import.DEFAULT_REFERENCE_DIR
+    rows = reference_import.import_reference(reference, project / "data")
+    for name, n in rows.items():
+        print(f"{n:>8}  data/tables/reference/{name}.csv")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="metrograph", description=__doc__.splitlines()[0])
     p.add_argument("--var-dir", help="release folder (default: METROGRAPH_VAR_DIR or ./var)")
@@ -120,6 +134,10 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=["nq", "trig"], default="nq")
     e.add_argument("--output", "-o", default="-")
 
+    i = sub.add_parser("import-reference",
+                       help="write data/tables/reference/ from the reference data compilation")
+    i.add_argument("path", nargs="?", help="compilation folder (default: ../shared/reference)")
+
     s = sub.add_parser("serve", help="build if needed, then serve the release (gunicorn)")
     s.add_argument("--rebuild", action="store_true", help="build even if a release exists")
     s.add_argument("--host")
@@ -128,7 +146,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query,
-            "export": cmd_export, "serve": cmd_serve}
+            "export": cmd_export, "serve": cmd_serve,
+            "import-reference": cmd_import_reference}
 
 
 def main(argv: list[str] | None = None) -> int:
