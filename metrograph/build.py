@@ -19,7 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from metrograph import namespaces as ns
-from metrograph import rdfize, sources, store, validate
+from metrograph import catalogue, rdfize, sources, store, validate
 from metrograph.errors import DataError, ValidationFailed
 
 Progress = Callable[[str], None]
@@ -78,6 +78,19 @@ def check_sources_described(quads: list[ox.Quad], base: str) -> None:
         )
 
 
+def with_union_default_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """Add the set-union of all named graphs as the store's default graph.
+
+    Oxigraph's ``use_default_graph_as_union`` yields a triple once per graph holding it (bag
+    semantics), so COUNT and SUM over facts stated by two sources come out doubled. SPARQL's
+    default graph is an RDF merge, a set: materializing it keeps results exact.
+    """
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+    default = ox.DefaultGraph()
+    return quads + [ox.Quad(t.subject, t.predicate, t.object, default)
+                    for t in sorted(triples, key=str)]
+
+
 def release_id(quads: list[ox.Quad]) -> str:
     """Content hash of the canonical N-Quads: same inputs, same id."""
     dataset = ox.Dataset(quads)
@@ -90,7 +103,10 @@ def release_id(quads: list[ox.Quad]) -> str:
 
 def counts(quads: list[ox.Quad]) -> dict[str, dict[str, int]]:
     """Quads per graph; distinct instances per class."""
-    per_graph = Counter(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
+    per_graph = Counter(
+        q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "(default graph: union)"
+        for q in quads
+    )
     typed = {(q.subject, q.object.value) for q in quads if q.predicate == rdfize.RDF_TYPE}
     per_class = Counter(cls for _, cls in typed)
     return {"graphs": dict(sorted(per_graph.items())), "classes": dict(sorted(per_class.items()))}
@@ -99,13 +115,12 @@ def counts(quads: list[ox.Quad]) -> dict[str, dict[str, int]]:
 def smoke_run_queries(store_path: Path, project_dir: Path, base: str) -> dict[str, int]:
     """Run every query in queries/ against the staged store; each must return its minimum."""
     db = ox.Store.read_only(str(store_path))
-    prologue = ns.sparql_prologue(base)
     rows: dict[str, int] = {}
     try:
         for query in sources.read_queries(project_dir):
             try:
-                result = db.query(prologue + query.text, use_default_graph_as_union=True)
-            except SyntaxError as exc:
+                result = catalogue.run(db, query, base)
+            except (SyntaxError, RuntimeError) as exc:
                 raise DataError(f"{query.path}: {exc}") from exc
             n = int(bool(result)) if isinstance(result, ox.QueryBoolean) else sum(1 for _ in result)
             minimum = int(query.meta.get("min-rows", "1"))
@@ -142,6 +157,7 @@ def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Relea
             report.text, report.turtle(),
         )
 
+    quads = with_union_default_graph(quads)
     rid = release_id(quads)
     progress(f"writing release {rid} ...")
     staging = store.new_staging_dir(var_dir)

@@ -61,8 +61,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if Path(text).suffix == ".rq" and Path(text).exists():
         text = Path(text).read_text(encoding="utf-8")
     try:
-        result = db.query(namespaces.sparql_prologue(settings["base_iri"]) + text,
-                          use_default_graph_as_union=True)
+        result = db.query(namespaces.sparql_prologue(settings["base_iri"]) + text)
     except SyntaxError as exc:
         print(f"query syntax error: {exc}", file=sys.stderr)
         return 1

@@ -42,6 +42,27 @@ class Table:
 
 
 @dataclass(frozen=True)
+class QueryParameter:
+    """``#+ parameter: ?name TYPE DEFAULT — help``; TYPE is IRI or an xsd datatype CURIE."""
+
+    name: str
+    type: str
+    default: str | None
+    help: str
+
+
+_PARAMETER = re.compile(r"^\?(\w+)\s+(\S+)\s+(\S+)\s*(?:—|--)?\s*(.*)$")
+
+
+def parse_parameter(spec: str, where: Path) -> QueryParameter:
+    match = _PARAMETER.match(spec.strip())
+    if not match:
+        raise DataError(f"{where}: bad parameter line {spec!r}; expected '?name TYPE DEFAULT — help'")
+    name, kind, default, help_text = match.groups()
+    return QueryParameter(name, kind, None if default == "(none)" else default, help_text)
+
+
+@dataclass(frozen=True)
 class QueryFile:
     name: str
     path: Path
@@ -55,6 +76,11 @@ class QueryFile:
     @property
     def description(self) -> str:
         return self.meta.get("description", "")
+
+    @property
+    def parameters(self) -> list[QueryParameter]:
+        lines = self.meta.get("parameter", "")
+        return [parse_parameter(line, self.path) for line in lines.splitlines() if line.strip()]
 
 
 def ontology_files(project_dir: Path) -> list[Path]:

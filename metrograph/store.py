@@ -65,11 +65,12 @@ def write_store(staging: Path, quads: Iterable[ox.Quad]) -> None:
 def publish(staging: Path, meta: dict[str, Any], var_dir: Path) -> Release:
     """Move a finished staging folder into place and point ``current`` at it (atomic)."""
     var_dir = Path(var_dir)
-    (staging / META_FILENAME).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     final = var_dir / "releases" / meta["release_id"]
-    if final.exists():  # same inputs built again: identical content, keep the old folder
+    if final.exists():  # same data built again: identical store, refresh only the metadata
         shutil.rmtree(staging)
+        _write_json_atomically(final / META_FILENAME, meta)
     else:
+        _write_json_atomically(staging / META_FILENAME, meta)
         os.rename(staging, final)
     link_tmp = var_dir / f".current-{os.getpid()}"
     if link_tmp.is_symlink() or link_tmp.exists():
@@ -78,6 +79,12 @@ def publish(staging: Path, meta: dict[str, Any], var_dir: Path) -> Release:
     os.replace(link_tmp, var_dir / "current")
     _prune(var_dir, keep={meta["release_id"]})
     return Release(final, meta)
+
+
+def _write_json_atomically(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, path)
 
 
 def _prune(var_dir: Path, keep: set[str]) -> None:

@@ -42,12 +42,11 @@ def base(settings: dict[str, Any]) -> str:
 
 @pytest.fixture(scope="session")
 def select(graph: ox.Store, base: str):
-    """Run a SELECT over the union default graph; rows as dicts of plain strings."""
+    """Run a SELECT over the default graph (the union of all graphs); rows as plain strings."""
 
     def run(query: str, **bindings: ox.NamedNode | ox.Literal) -> list[dict[str, str]]:
         result = graph.query(
             namespaces.sparql_prologue(base) + query,
-            use_default_graph_as_union=True,
             substitutions={ox.Variable(k): v for k, v in bindings.items()} or None,
         )
         names = [v.value for v in result.variables]
@@ -61,8 +60,7 @@ def select(graph: ox.Store, base: str):
 @pytest.fixture(scope="session")
 def ask(graph: ox.Store, base: str):
     def run(query: str) -> bool:
-        return bool(graph.query(namespaces.sparql_prologue(base) + query,
-                                use_default_graph_as_union=True))
+        return bool(graph.query(namespaces.sparql_prologue(base) + query))
 
     return run
 
