@@ -52,6 +52,16 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+def markdown_table() -> str:
+    """The README's configuration table (tests check the README carries exactly this)."""
+    shown = {"project_dir": "the repository", "var_dir": "`var/` in the repository"}
+    lines = ["| environment variable | default | meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = shown.get(s.name, f"`{s.default}`")
+        lines.append(f"| `{ENV_PREFIX}{s.name.upper()}` | {default} | {s.help} |")
+    return "\n".join(lines)
+
+
 def _coerce(setting: Setting, raw: Any) -> Any:
     if isinstance(raw, setting.kind):
         return raw

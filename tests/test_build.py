@@ -1,0 +1,165 @@
+"""The build: deterministic releases, atomic swap, and a failed build never harms the served one.
+
+These tests build a copy of the repository's curated inputs (ontology, shapes, seed statements,
+memberships; not the bulk reference tables) so that each extra build takes seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from metrograph import build, config, store
+from metrograph.errors import DataError, StoreError, ValidationFailed
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the curated inputs, free to break."""
+    dest = tmp_path / "project"
+    for folder in ("ontology", "shapes", "queries", "data/statements"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    for name in ("data/catalog.ttl", "data/vocabulary.ttl", "data/tables/memberships.csv"):
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, dest / name)
+    for query in (dest / "queries").glob("*.rq"):
+        if not query.name.startswith(("0", "1")):  # reference queries need the bulk tables
+            query.unlink()
+    return dest
+
+
+def settings_for(project: Path, var_dir: Path) -> dict[str, Any]:
+    return config.load({"project_dir": str(project), "var_dir": str(var_dir)}, environ={})
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+def answers(release: store.Release) -> int:
+    db = store.open_read_only(release)
+    return len(list(db.query("SELECT * { ?s a ?t }")))
+
+
+def test_same_inputs_give_the_same_release_id(project: Path, tmp_path: Path) -> None:
+    first = build.build(settings_for(project, tmp_path / "a"), quiet)
+    second = build.build(settings_for(project, tmp_path / "b"), quiet)
+    assert first.id == second.id
+    assert first.meta["counts"] == second.meta["counts"]
+
+
+def test_changed_input_gives_a_new_release_and_switches_current(project: Path, tmp_path: Path) -> None:
+    settings = settings_for(project, tmp_path / "var")
+    first = build.build(settings, quiet)
+    with (project / "data/tables/memberships.csv").open("a", encoding="utf-8") as f:
+        f.write("network:metrex,region:nordwest,role:member,2010,,ikm-ueber-ikm,test line\n")
+    second = build.build(settings, quiet)
+    assert second.id != first.id
+    assert store.current_release(tmp_path / "var").id == second.id
+
+
+def _assert_previous_release_still_served(var_dir: Path, expected: store.Release) -> None:
+    current = store.current_release(var_dir)
+    assert current.id == expected.id
+    assert answers(current) == answers(expected) > 100
+    assert not list((var_dir / "releases").glob(".tmp-*")), "staging folder left behind"
+
+
+def test_turtle_syntax_error_keeps_previous_store(project: Path, tmp_path: Path) -> None:
+    settings = settings_for(project, tmp_path / "var")
+    good = build.build(settings, quiet)
+    broken = project / "data/statements/ikm-ueber-ikm.ttl"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\nnetwork:ikm rdfs:label \"open\n")
+    with pytest.raises(DataError, match="ikm-ueber-ikm.ttl"):
+        build.build(settings, quiet)
+    _assert_previous_release_still_served(tmp_path / "var", good)
+
+
+def test_shacl_violation_keeps_previous_store_and_writes_report(project: Path, tmp_path: Path) -> None:
+    settings = settings_for(project, tmp_path / "var")
+    good = build.build(settings, quiet)
+    broken = project / "data/statements/heidekreis-kooperationen.ttl"
+    broken.write_text(broken.read_text(encoding="utf-8")
+                      + "\nregion:unnamed a mg:MetropolitanRegion .\n")
+    with pytest.raises(ValidationFailed) as failure:
+        build.build(settings, quiet)
+    assert "region/unnamed" in str(failure.value) and "rdfs:label" in str(failure.value)
+    report = tmp_path / "var/reports/last-failed-shacl-report.ttl"
+    assert report.exists() and "ValidationReport" in report.read_text()
+    _assert_previous_release_still_served(tmp_path / "var", good)
+
+
+def test_bad_table_row_names_file_and_line(project: Path, tmp_path: Path) -> None:
+    table = project / "data/tables/memberships.csv"
+    with table.open("a", encoding="utf-8") as f:
+        f.write("network:ikm,region:ruhr,,,,ikm-ueber-ikm,\n")
+    lines = table.read_text(encoding="utf-8").count("\n")
+    with pytest.raises(DataError, match=rf"memberships.csv:{lines}: missing value\(s\) for role"):
+        build.build(settings_for(project, tmp_path / "var"), quiet)
+
+
+def test_undescribed_source_is_refused(project: Path, tmp_path: Path) -> None:
+    (project / "data/statements/nowhere.ttl").write_text(
+        "@prefix region: <id/region/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "region:hbgw rdfs:label \"x\"@de .\n")
+    with pytest.raises(DataError, match="nowhere"):
+        build.build(settings_for(project, tmp_path / "var"), quiet)
+
+
+def test_no_release_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="metrograph build"):
+        store.current_release(tmp_path / "empty")
+
+
+def test_corrupt_release_is_a_clear_error(project: Path, tmp_path: Path) -> None:
+    release = build.build(settings_for(project, tmp_path / "var"), quiet)
+    (release.path / store.META_FILENAME).write_text("{not json")
+    with pytest.raises(StoreError, match="corrupt"):
+        store.current_release(tmp_path / "var")
+
+
+def test_killed_build_leaves_previous_release_servable(project: Path, tmp_path: Path) -> None:
+    var_dir = tmp_path / "var"
+    good = build.build(settings_for(project, var_dir), quiet)
+    with (project / "data/tables/memberships.csv").open("a", encoding="utf-8") as f:
+        f.write("network:metrex,region:ruhr,role:member,,,ikm-ueber-ikm,changed\n")
+    env = {**os.environ, "METROGRAPH_PROJECT_DIR": str(project), "METROGRAPH_VAR_DIR": str(var_dir)}
+    for delay in (0.5, 1.5, 3.0):
+        proc = subprocess.Popen([sys.executable, "-m", "metrograph.cli", "build"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        current = store.current_release(var_dir)
+        assert current.id in {good.id} or answers(current) > 100
+        assert isinstance(store.open_read_only(current), ox.Store)
+
+
+def test_cli_build_prints_counts_and_fails_readably(project: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "METROGRAPH_PROJECT_DIR": str(project),
+           "METROGRAPH_VAR_DIR": str(tmp_path / "var")}
+    ok = subprocess.run([sys.executable, "-m", "metrograph.cli", "build"], env=env,
+                        capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stderr
+    assert "graphs:" in ok.stdout and "ontology#MetropolitanRegion" in ok.stdout
+    assert "/graph/ikm-ueber-ikm" in ok.stdout
+    broken = project / "data/statements/heidekreis-kooperationen.ttl"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\nregion:x a mg:MetropolitanRegion .\n")
+    bad = subprocess.run([sys.executable, "-m", "metrograph.cli", "build"], env=env,
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 1
+    assert "SHACL validation failed" in bad.stderr and "Traceback" not in bad.stderr
+    checked = subprocess.run([sys.executable, "-m", "metrograph.cli", "validate"], env=env,
+                             capture_output=True, text=True, check=False)
+    assert checked.returncode == 1 and "region/x" in checked.stdout
