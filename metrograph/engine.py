@@ -72,6 +72,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (*RESULT_FORMATS, *GRAPH_FORMAT
 BOOLEAN_FORMATS = ("json", "xml")
 
 OVERLOAD_RETRY_AFTER = 2
+#: Seconds a request may wait beyond query_timeout for a worker that is still loading the store
+WORKER_START_ALLOWANCE = 120.0
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 
 
@@ -223,7 +225,10 @@ def _worker_entry() -> None:
 
     release_path, release_meta, prefixes = jobs.recv()
     db = store.load_in_memory(store.Release(Path(release_path), release_meta))
-    replies.send(("ready", isolated))
+    try:
+        replies.send(("ready", isolated))
+    except (BrokenPipeError, OSError):
+        return  # the engine closed while this worker was loading
     while True:
         try:
             job = jobs.recv()
@@ -472,8 +477,9 @@ class Engine:
     def _free_worker(self, pool: _Pool) -> _Worker:
         while True:
             try:
-                # waiting for a free worker includes a cold start (spawn + loading the store)
-                worker = pool.idle.get(timeout=max(self.timeout, 30.0))
+                # waiting for a free worker may include a cold start or the replacement of a
+                # killed worker (spawn + loading the store: tens of seconds at full size)
+                worker = pool.idle.get(timeout=self.timeout + WORKER_START_ALLOWANCE)
             except queue.Empty:
                 raise self._retry("no query worker became free in time; try again shortly",
                                   OVERLOAD_RETRY_AFTER) from None

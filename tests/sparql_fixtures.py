@@ -1,7 +1,7 @@
 """Fixtures for the SPARQL endpoint tests: a small release with two named graphs.
 
-The release is written with the store module's own functions (staging folder, bulk write,
-atomic publish), so the engine and the app open it exactly as they open a real build. The data
+The release is laid out by the store module (staging folder, atomic publish), so the engine and
+the app open it exactly as they open a real build. The data
 is small but large enough that a three-way cartesian product runs for hours.
 """
 
@@ -54,7 +54,10 @@ def quads() -> Iterator[ox.Quad]:
 
 def make_release(var_dir: Path) -> store.Release:
     staging = store.new_staging_dir(var_dir)
-    store.write_store(staging, quads())
+    db = ox.Store(str(staging / store.STORE_DIRNAME))
+    db.bulk_extend(quads())
+    db.flush()
+    del db  # closes RocksDB before publish renames the folder
     return store.publish(staging, {"release_id": "test-release-1"}, var_dir)
 
 
