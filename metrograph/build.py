@@ -10,6 +10,7 @@ import hashlib
 import shutil
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -78,27 +79,32 @@ def check_sources_described(quads: list[ox.Quad], base: str) -> None:
         )
 
 
-def with_union_default_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
-    """Add the set-union of all named graphs as the store's default graph.
+def canonical_nquads(quads: list[ox.Quad]) -> bytes:
+    """Canonical N-Quads: sorted lines, blank nodes relabelled by RDFC-1.0 if there are any."""
+    if any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
+        dataset = ox.Dataset(quads)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        text = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS)
+    else:
+        text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    lines = sorted(set(text.splitlines()))
+    return b"\n".join(lines) + b"\n"
+
+
+def union_ntriples(quads: list[ox.Quad]) -> bytes:
+    """The set-union of all named graphs, to be stored as the default graph.
 
     Oxigraph's ``use_default_graph_as_union`` yields a triple once per graph holding it (bag
     semantics), so COUNT and SUM over facts stated by two sources come out doubled. SPARQL's
     default graph is an RDF merge, a set: materializing it keeps results exact.
     """
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-    default = ox.DefaultGraph()
-    return quads + [ox.Quad(t.subject, t.predicate, t.object, default)
-                    for t in sorted(triples, key=str)]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
-def release_id(quads: list[ox.Quad]) -> str:
+def release_id(nquads: bytes) -> str:
     """Content hash of the canonical N-Quads: same inputs, same id."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    lines = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS).splitlines()
-    lines.sort()
-    digest = hashlib.sha256(b"\n".join(lines))
-    return digest.hexdigest()[:16]
+    return hashlib.sha256(nquads).hexdigest()[:16]
 
 
 def counts(quads: list[ox.Quad]) -> dict[str, dict[str, int]]:
@@ -132,23 +138,13 @@ def smoke_run_queries(store_path: Path, project_dir: Path, base: str) -> dict[st
     return rows
 
 
-def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Release:
-    """Build a release from the inputs and make it current; raise on any failure."""
-    started = time.monotonic()
-    base = settings["base_iri"]
-    project_dir, var_dir = Path(settings["project_dir"]), Path(settings["var_dir"])
-
-    progress("reading ontology/ and data/ ...")
-    quads = add_source_links(collect_quads(project_dir, base), base)
-    check_sources_described(quads, base)
-    progress(f"  {len(quads)} quads")
-
-    progress("validating against shapes/ (SHACL) ...")
+def _validate(quads: list[ox.Quad], project_dir: Path, base: str, var_dir: Path) -> validate.Report:
+    """Run the SHACL gate; on violations write the full report and raise ValidationFailed."""
     shapes = validate.load_shapes(sources.shape_files(project_dir), base)
     report = validate.validate(validate.to_rdflib(quads), shapes)
-    reports_dir = var_dir / "reports"
-    reports_dir.mkdir(parents=True, exist_ok=True)
     if not report.conforms:
+        reports_dir = var_dir / "reports"
+        reports_dir.mkdir(parents=True, exist_ok=True)
         failed = reports_dir / "last-failed-shacl-report.ttl"
         failed.write_text(report.turtle())
         raise ValidationFailed(
@@ -156,16 +152,47 @@ def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Relea
             f"full report: {failed}\n{validate.summarize(report)}",
             report.text, report.turtle(),
         )
+    return report
 
-    quads = with_union_default_graph(quads)
-    rid = release_id(quads)
-    progress(f"writing release {rid} ...")
+
+def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Release:
+    """Build a release from the inputs and make it current; raise on any failure."""
+    started = time.monotonic()
+    base = settings["base_iri"]
+    project_dir, var_dir = Path(settings["project_dir"]), Path(settings["var_dir"])
+
+    timings: dict[str, float] = {}
+    mark = time.monotonic()
+
+    def lap(step: str) -> None:
+        nonlocal mark
+        now = time.monotonic()
+        timings[step] = round(now - mark, 2)
+        mark = now
+
+    progress("reading ontology/ and data/ ...")
+    quads = add_source_links(collect_quads(project_dir, base), base)
+    check_sources_described(quads, base)
+    progress(f"  {len(quads)} quads")
+    lap("read")
+
+    nquads = canonical_nquads(quads)
+    rid = release_id(nquads)
     staging = store.new_staging_dir(var_dir)
     try:
-        store.write_store(staging, quads)
+        # The store is written in a thread (pyoxigraph's loader runs without the GIL) while
+        # SHACL validates; nothing is published unless both succeed.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            progress(f"writing release {rid} while validating against shapes/ (SHACL) ...")
+            written = pool.submit(store.write_store, staging, nquads, union_ntriples(quads))
+            report = _validate(quads, project_dir, base, var_dir)
+            lap("validate")
+            written.result()
+            lap("write (after validation)")
         (staging / "shacl-report.ttl").write_text(report.turtle())
         progress("running queries/ against the new store ...")
         query_rows = smoke_run_queries(staging / store.STORE_DIRNAME, project_dir, base)
+        lap("queries")
         meta = {
             "release_id": rid,
             "base_iri": base,
@@ -175,6 +202,7 @@ def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Relea
             "query_rows": query_rows,
             "shacl_conforms": True,
             "build_seconds": round(time.monotonic() - started, 2),
+            "step_seconds": timings,
         }
         release = store.publish(staging, meta, var_dir)
     except BaseException:

@@ -152,11 +152,11 @@ def _isolate_network() -> bool:
 
 def _run(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) -> tuple:
     kwargs: dict[str, Any] = {"prefixes": prefixes, "base_iri": job["base_iri"]}
+    # Without a protocol dataset the store's default graph is used: the build materialized it
+    # as the set-union of all named graphs (Oxigraph's union mode would repeat triples).
     if job["default_graphs"] is not None or job["named_graphs"] is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"] or ()]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"] or ()]
-    elif not job["own_dataset"]:
-        kwargs["use_default_graph_as_union"] = True
     max_rows, max_bytes = job["max_rows"], job["max_bytes"]
     result = db.query(job["query"], **kwargs)
     if isinstance(result, ox.QueryBoolean):
@@ -395,7 +395,6 @@ class Engine:
             "base_iri": self.settings["base_iri"],
             "default_graphs": dataset[0] if dataset else None,
             "named_graphs": dataset[1] if dataset else None,
-            "own_dataset": sparql.has_dataset_clause(query),
             "results_format": results_format,
             "graph_format": graph_format,
             "max_rows": self.max_rows,

@@ -3,6 +3,7 @@
 Layout under ``var_dir``::
 
     releases/<release-id>/store/          pyoxigraph (RocksDB) store, never written after the build
+    releases/<release-id>/release.nq      the same quads as N-Quads, for fast in-memory loading
     releases/<release-id>/release.json    id, build time, counts
     releases/<release-id>/...             build products (dumps, SHACL report)
     current -> releases/<release-id>      symlink, replaced atomically (rename) by each build
@@ -17,7 +18,6 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from metrograph.errors import StoreError
 
 STORE_DIRNAME = "store"
+DUMP_FILENAME = "release.nq"
 META_FILENAME = "release.json"
 KEEP_RELEASES = 3
 
@@ -53,10 +54,19 @@ def new_staging_dir(var_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=".tmp-", dir=releases))
 
 
-def write_store(staging: Path, quads: Iterable[ox.Quad]) -> None:
-    """Write ``quads`` into a fresh on-disk store inside the staging folder."""
+def write_store(staging: Path, nquads: bytes, default_graph_ntriples: bytes = b"") -> None:
+    """Write the release's data: ``release.nq`` (load-ready) and the on-disk store.
+
+    ``release.nq`` holds the named graphs and, as graph-less lines, the default graph; query
+    processes bulk-load it into memory in seconds (iterating RocksDB takes several times
+    longer). Both loads run in pyoxigraph's Rust code, so a build can validate in parallel.
+    """
+    dump = staging / DUMP_FILENAME
+    with dump.open("wb") as out:
+        out.write(nquads)
+        out.write(default_graph_ntriples)
     store = ox.Store(str(staging / STORE_DIRNAME))
-    store.bulk_extend(quads)
+    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
     store.flush()
     store.optimize()
     del store  # closes RocksDB before the folder is renamed
@@ -135,8 +145,15 @@ def open_read_only(release: Release) -> ox.Store:
 
 def load_in_memory(release: Release) -> ox.Store:
     """Copy the release into an in-memory store: 3-7x faster queries than RocksDB at our size."""
-    disk = open_read_only(release)
     memory = ox.Store()
+    dump = release.path / DUMP_FILENAME
+    if dump.is_file():
+        try:
+            memory.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"release {release.id}: unreadable {DUMP_FILENAME} ({exc})") from exc
+        return memory
+    disk = open_read_only(release)
     memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
     del disk
     return memory

@@ -17,7 +17,7 @@ from metrograph.web.state import AppState
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the WSGI app serving the current release read-only."""
     settings = config_mod.load(test_config)
-    app = Flask("metrograph", template_folder="../templates", static_folder="../static")
+    app = Flask("metrograph", template_folder="templates", static_folder="static")
     app.config["METROGRAPH"] = settings
     app.extensions["metrograph"] = AppState.open(settings)
 
