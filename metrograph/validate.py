@@ -75,10 +75,12 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     return rdflib.Graph(store=_QuadsMemory(list(quads)))
 
 
-def _oxigraph_union(quads: list[ox.Quad]) -> ox.Store:
-    """The quads' triples in the default graph of an in-memory store (what SHACL sees)."""
+def _oxigraph_store(quads: list[ox.Quad]) -> ox.Store:
+    """The quads' triples in the default graph of an in-memory store: the data graph pySHACL
+    sees. (Named graphs will not do: pyshacl-turbo's core constraints see their union, but its
+    SPARQL constraints only the default graph.)"""
     store = ox.Store()
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    store.bulk_extend([ox.Quad(q.subject, q.predicate, q.object) for q in quads])
     return store
 
 
@@ -102,7 +104,7 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
     """Run SHACL (with SHACL-SPARQL constraints); no inference beyond the data's own triples."""
     store = data.store
     if pyshacl_turbo is not None and isinstance(store, _QuadsMemory) and store.pending:
-        engine, source = pyshacl_turbo.validate, _oxigraph_union(store.pending)
+        engine, source = pyshacl_turbo.validate, _oxigraph_store(store.pending)
     else:
         engine, source = shacl_validate, data
     conforms, report_graph, report_text = engine(
