@@ -79,27 +79,22 @@ def check_sources_described(quads: list[ox.Quad], base: str) -> None:
         )
 
 
-def canonical_nquads(quads: list[ox.Quad]) -> bytes:
-    """Canonical N-Quads: sorted lines, blank nodes relabelled by RDFC-1.0 if there are any."""
+def canonical_dump(quads: list[ox.Quad]) -> tuple[bytes, bytes]:
+    """Canonical N-Quads of the named graphs, and N-Triples of their set-union.
+
+    Lines are sorted; blank nodes (the curated data has none) are relabelled by RDFC-1.0 first.
+    The union becomes the store's default graph: Oxigraph's ``use_default_graph_as_union``
+    yields a triple once per graph holding it (bag semantics), so COUNT and SUM over facts
+    stated by two sources would come out doubled, whereas SPARQL's default graph is a set.
+    """
     if any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
         dataset = ox.Dataset(quads)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        text = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS)
-    else:
-        text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    lines = sorted(set(text.splitlines()))
-    return b"\n".join(lines) + b"\n"
-
-
-def union_ntriples(quads: list[ox.Quad]) -> bytes:
-    """The set-union of all named graphs, to be stored as the default graph.
-
-    Oxigraph's ``use_default_graph_as_union`` yields a triple once per graph holding it (bag
-    semantics), so COUNT and SUM over facts stated by two sources come out doubled. SPARQL's
-    default graph is an RDF merge, a set: materializing it keeps results exact.
-    """
+        quads = list(dataset)
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    nquads = b"\n".join(sorted(set(text.splitlines()))) + b"\n"
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return nquads, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
 def release_id(nquads: bytes) -> str:
@@ -176,7 +171,7 @@ def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Relea
     progress(f"  {len(quads)} quads")
     lap("read")
 
-    nquads = canonical_nquads(quads)
+    nquads, union = canonical_dump(quads)
     rid = release_id(nquads)
     staging = store.new_staging_dir(var_dir)
     try:
@@ -184,7 +179,7 @@ def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Relea
         # SHACL validates; nothing is published unless both succeed.
         with ThreadPoolExecutor(max_workers=1) as pool:
             progress(f"writing release {rid} while validating against shapes/ (SHACL) ...")
-            written = pool.submit(store.write_store, staging, nquads, union_ntriples(quads))
+            written = pool.submit(store.write_store, staging, nquads, union)
             report = _validate(quads, project_dir, base, var_dir)
             lap("validate")
             written.result()

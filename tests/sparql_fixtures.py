@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from metrograph import config, store
+from metrograph import build, config, store
 
 BASE = "https://w3id.org/metrograph/"
 GRAPH_A = BASE + "graph/test-a"
@@ -53,11 +53,10 @@ def quads() -> Iterator[ox.Quad]:
 
 
 def make_release(var_dir: Path) -> store.Release:
+    """A release laid out exactly as the build lays it out (default graph = union)."""
     staging = store.new_staging_dir(var_dir)
-    db = ox.Store(str(staging / store.STORE_DIRNAME))
-    db.bulk_extend(quads())
-    db.flush()
-    del db  # closes RocksDB before publish renames the folder
+    data = list(quads())
+    store.write_store(staging, *build.canonical_dump(data))
     return store.publish(staging, {"release_id": "test-release-1"}, var_dir)
 
 
