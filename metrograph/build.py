@@ -10,17 +10,17 @@ import hashlib
 import shutil
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from metrograph import namespaces as ns
 from metrograph import catalogue, rdfize, sources, store, validate
+from metrograph import namespaces as ns
 from metrograph.errors import DataError, ValidationFailed
 
 Progress = Callable[[str], None]

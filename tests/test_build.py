@@ -81,7 +81,7 @@ def test_turtle_syntax_error_keeps_previous_store(project: Path, tmp_path: Path)
     good = build.build(settings, quiet)
     broken = project / "data/statements/ikm-ueber-ikm.ttl"
     broken.write_text(broken.read_text(encoding="utf-8") + "\nnetwork:ikm rdfs:label \"open\n")
-    with pytest.raises(DataError, match="ikm-ueber-ikm.ttl"):
+    with pytest.raises(DataError, match=r"ikm-ueber-ikm\.ttl"):
         build.build(settings, quiet)
     _assert_previous_release_still_served(tmp_path / "var", good)
 

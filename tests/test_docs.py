@@ -32,6 +32,6 @@ def test_configuration_table_matches_the_settings_registry() -> None:
 
 
 def test_every_cli_command_is_documented() -> None:
-    subcommands = cli.parser()._subparsers._group_actions[0].choices  # noqa: SLF001
+    subcommands = cli.parser()._subparsers._group_actions[0].choices
     for name in subcommands:
         assert f"| `{name}" in README, f"CLI command {name!r} missing from the README table"

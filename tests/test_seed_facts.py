@@ -67,9 +67,11 @@ def test_guests_and_woelpert(ask) -> None:
 def test_mitteldeutschland_monitor_and_hydrogen_study(ask) -> None:
     assert in_graph(ask, "ikm-fruehjahrstagung-2019", """
         doc:mitteldeutschland-monitor-3 a mg:Study ; mg:sequenceNumber 3 ;
-            schema:contributor region:mitteldeutschland , organisation:saechsische-agentur-strukturentwicklung""")
+            schema:contributor region:mitteldeutschland ,
+                organisation:saechsische-agentur-strukturentwicklung""")
     assert in_graph(ask, "ikm-fruehjahrstagung-2019", """
-        doc:folgeuntersuchung-wasserstoffnetz-mitteldeutschland mg:partnerCount [ mg:value 70 ; mg:qualifier mg:MoreThan ]""")
+        doc:folgeuntersuchung-wasserstoffnetz-mitteldeutschland
+            mg:partnerCount [ mg:value 70 ; mg:qualifier mg:MoreThan ]""")
 
 
 # ---------------------------------------------------------------- seed 002: Verein Kommunen
@@ -134,8 +136,8 @@ def test_partners_metrex_members_and_mkro(select, ask) -> None:
         dct:source source:ikm-ueber-ikm }""")
     assert len(metrex) == 10
     assert not any(r["r"].endswith(("/nordwest", "/ruhr")) for r in metrex)
-    assert in_graph(ask, "ikm-ueber-ikm",
-                    'event:mkro-anerkennung-2005 schema:organizer organisation:mkro ; schema:startDate "2005"^^xsd:gYear')
+    assert in_graph(ask, "ikm-ueber-ikm", """event:mkro-anerkennung-2005
+        schema:organizer organisation:mkro ; schema:startDate "2005"^^xsd:gYear""")
 
 
 # ---------------------------------------------------------------- seed 004: Heidekreis
