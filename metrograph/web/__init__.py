@@ -21,8 +21,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["METROGRAPH"] = settings
     app.extensions["metrograph"] = AppState.open(settings)
 
-    from metrograph.web import errors, sparql
+    from metrograph.web import errors, resources, sparql
 
     errors.init_app(app)
     sparql.init_app(app)
+    resources.init_app(app)
     return app

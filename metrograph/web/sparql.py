@@ -28,13 +28,15 @@ from metrograph.errors import (
     NotAcceptable,
     PayloadTooLarge,
 )
+from metrograph.web.http import CACHE_CONTROL as CACHE_CONTROL
+from metrograph.web.http import conditional as _conditional
+from metrograph.web.http import cors as _cors
 
 bp = Blueprint("sparql", __name__, template_folder="../templates",
                static_folder="../static", static_url_path="/sparql-assets")
 
 ALLOW = "GET, HEAD, POST, OPTIONS"
 HTML = "text/html"
-CACHE_CONTROL = "public, max-age=300"
 #: Media types of the service description, in the server's order of preference.
 DESCRIPTION_TYPES = {
     "text/turtle": "turtle",
@@ -61,12 +63,6 @@ GRAPH_NAMES = {f.name: f.media_type for f in GRAPH_FORMATS} | {
 
 def _state() -> Any:
     return current_app.extensions["metrograph"]
-
-
-def _cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After, Content-Length"
-    return response
 
 
 def _read_body(limit: int) -> bytes:
@@ -140,18 +136,6 @@ def _distinct(offered: list[str], names: dict[str, str]) -> list[str]:
             seen.add(media_type)
             short.append(name)
     return short
-
-
-def _conditional(etag: str, response_for: Any) -> Response:
-    """304 when ``If-None-Match`` matches on GET/HEAD; otherwise the real response."""
-    if request.method in {"GET", "HEAD"} and request.if_none_match.contains_weak(etag):
-        response = Response(status=304)
-    else:
-        response = response_for()
-    response.set_etag(etag, weak=True)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    response.vary.add("Accept")
-    return _cors(response)
 
 
 def _answer(parsed: sparql.ParsedRequest) -> Response:

@@ -1,0 +1,306 @@
+"""Dereferencing of every IRI we mint, entity pages, the ontology documentation, the home page.
+
+``/X`` answers for the IRI ``<base>X`` (``id/…``, ``source/…``, ``graph/…``, ``ontology``,
+``ontology/…``, ``dataset``): ``200`` with content negotiation (no 303), ``Vary: Accept``,
+``Content-Location`` naming the document URL (``/X.ttl``, ``/X.jsonld``, ``/X.nt``,
+``/X.rdf``, ``/X.html``) and a ``Link: …; rel="alternate"`` per format. Unknown IRIs: 404;
+paths that cannot name anything (``..``, encoded slashes, overlong, not UTF-8): 400.
+The view model lives in :mod:`metrograph.entities`; this module only speaks HTTP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from typing import Any
+from urllib.parse import quote, unquote_to_bytes, urlencode
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+
+from metrograph import negotiate, store
+from metrograph.engine import cache_key_digest
+from metrograph.entities import (
+    DOCUMENT_FORMATS,
+    PAGE_SIZE,
+    BadPath,
+    Resources,
+    iri_for_path,
+    path_for_iri,
+    schema_json,
+)
+from metrograph.errors import BadRequest, NotAcceptable, NotFound
+from metrograph.web.http import conditional
+
+bp = Blueprint("resources", __name__, template_folder="../templates")
+
+#: Media types offered at an IRI, in the server's order of preference (ties, no Accept),
+#: then the aliases clients send; each maps to a document suffix.
+OFFERED: dict[str, str] = {
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "rdf",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "application/x-turtle": "ttl",
+    "application/json": "jsonld",
+    "application/xml": "rdf",
+    "text/xml": "rdf",
+}
+FORMAT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML",
+                "html": "HTML"}
+LANGUAGES = ("de", "en")
+
+TEXT: dict[str, dict[str, str]] = {
+    "de": {
+        "search": "Suchen", "search_label": "Suche im Graphen", "language": "Sprache",
+        "type": "Typ", "identifiers": "Kennungen", "statements": "Aussagen",
+        "incoming": "Verweise auf diese Ressource", "memberships": "Mitgliedschaften",
+        "members": "Mitglieder", "posts": "Posten", "organisation": "Organisation",
+        "member": "Mitglied", "role": "Rolle", "start": "Beginn", "end": "Ende",
+        "status": "Status", "confidence": "Verlässlichkeit", "source": "Quelle",
+        "sources": "Quellen dieser Seite", "holder": "Inhaber", "post": "Posten",
+        "as_of": "Stand am", "show": "Anzeigen", "all_dates": "alle Zeiten",
+        "hidden": "{n} Einträge waren an diesem Tag nicht gültig und sind ausgeblendet.",
+        "valid_on": "Gültig am {date}:", "map": "Karte", "other_labels": "Weitere Bezeichnungen",
+        "query_this": "Diese Abfrage im SPARQL-Editor öffnen", "formats": "Formate",
+        "page": "Seite", "of": "von", "previous": "zurück", "next": "weiter",
+        "entries": "Einträge", "not_stated": "–", "home": "Startseite",
+        "regions": "Europäische Metropolregionen", "networks": "Kooperationsnetzwerke",
+        "ontology": "Ontologie", "dataset": "Datensatz", "licence": "Lizenz",
+        "footer": "Kuratierte Daten unter CC BY 4.0; amtliche Daten mit ihrer eigenen Lizenz "
+                  "und Quellenangabe (siehe die Quellen jeder Aussage).",
+        "classes": "Klassen", "properties": "Eigenschaften", "individuals": "Individuen",
+        "intro": "metrograph verknüpft die Europäischen Metropolregionen in Deutschland, ihre "
+                 "Länder, Kreise und Gemeinden, Trägerorganisationen, Netzwerke, Personen und "
+                 "Veranstaltungen – jede Aussage mit ihrer Quelle.",
+        "sparql": "SPARQL-Endpunkt", "note": "Hinweis", "skip": "Zum Inhalt springen",
+        "in_formats": "Diese Ressource als",
+    },
+    "en": {
+        "search": "Search", "search_label": "Search the graph", "language": "Language",
+        "type": "Type", "identifiers": "Identifiers", "statements": "Statements",
+        "incoming": "Links to this resource", "memberships": "Memberships",
+        "members": "Members", "posts": "Posts", "organisation": "Organisation",
+        "member": "Member", "role": "Role", "start": "Start", "end": "End",
+        "status": "Status", "confidence": "Confidence", "source": "Source",
+        "sources": "Sources of this page", "holder": "Holder", "post": "Post",
+        "as_of": "As of", "show": "Show", "all_dates": "all times",
+        "hidden": "{n} entries were not valid on that day and are hidden.",
+        "valid_on": "Valid on {date}:", "map": "Map", "other_labels": "Other labels",
+        "query_this": "Open this query in the SPARQL editor", "formats": "Formats",
+        "page": "Page", "of": "of", "previous": "previous", "next": "next",
+        "entries": "entries", "not_stated": "–", "home": "Home",
+        "regions": "European metropolitan regions", "networks": "Cooperation networks",
+        "ontology": "Ontology", "dataset": "Dataset", "licence": "Licence",
+        "footer": "Curated data under CC BY 4.0; official data keeps its own licence and "
+                  "attribution (see the sources of each statement).",
+        "classes": "Classes", "properties": "Properties", "individuals": "Individuals",
+        "intro": "metrograph links Germany's European metropolitan regions, their Länder, "
+                 "districts and municipalities, managing bodies, networks, people and events "
+                 "— every statement with its source.",
+        "sparql": "SPARQL endpoint", "note": "Note", "skip": "Skip to content",
+        "in_formats": "This resource as",
+    },
+}
+
+_lock = threading.Lock()
+
+
+def _state() -> Any:
+    return current_app.extensions["metrograph"]
+
+
+def resources() -> Resources:
+    """The lookups of this process: the release's store opened read-only, once per process."""
+    state = _state()
+    holder: dict = current_app.extensions.setdefault("metrograph.resources", {})
+    key = (os.getpid(), state.release.id)
+    with _lock:
+        found = holder.get(key)
+        if found is None:
+            holder.clear()  # a release or process (fork) change: never share a handle
+            found = Resources(store.open_read_only(state.release), state.settings["base_iri"],
+                              state.release.id)
+            holder[key] = found
+    return found
+
+
+# --- request checks ------------------------------------------------------------------------------
+
+def _check_raw_path() -> None:
+    """Refuse what the decoded path hides: encoded slashes/backslashes, undecodable bytes."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    raw_path = raw.split("?", 1)[0]
+    lowered = raw_path.lower()
+    if "%2f" in lowered or "%5c" in lowered:
+        raise BadRequest("encoded slashes are not allowed in resource paths")
+    if "%00" in lowered:
+        raise BadRequest("the path holds a NUL byte")
+    try:
+        unquote_to_bytes(raw_path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the path is not valid UTF-8") from None
+
+
+def _resolve(path: str) -> tuple[str, str | None]:
+    """The IRI a path names and the document suffix if one was given; 400/404 otherwise."""
+    res = resources()
+    base = _state().settings["base_iri"]
+    candidates: list[tuple[str, str | None]] = [(path, None)]
+    for ext in DOCUMENT_FORMATS:
+        if path.endswith("." + ext):
+            candidates.append((path[: -len(ext) - 1], ext))
+    for candidate, ext in candidates:
+        try:
+            iri = iri_for_path(base, candidate)
+        except BadPath as exc:
+            raise BadRequest(str(exc)) from None
+        if iri is not None and res.kind(iri) is not None:
+            return iri, ext
+    raise NotFound(f"nothing is known about {base}{path.lstrip('/')} in this release")
+
+
+def _language() -> str:
+    wanted = request.args.get("lang")
+    if wanted:
+        if wanted not in LANGUAGES:
+            raise BadRequest(f"lang must be one of {', '.join(LANGUAGES)}")
+        return wanted
+    return request.accept_languages.best_match(LANGUAGES, default="de") or "de"
+
+
+def _date() -> dt.date | None:
+    value = request.args.get("date", "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest("date must be a day as YYYY-MM-DD") from None
+
+
+def _page() -> int:
+    value = request.args.get("page", "1").strip() or "1"
+    if not value.isdigit() or int(value) < 1 or len(value) > 6:
+        raise BadRequest("page must be a positive whole number")
+    return int(value)
+
+
+# --- responses ---------------------------------------------------------------------------------
+
+def _links(path: str) -> str:
+    return ", ".join(f'<{quote(path)}.{ext}>; rel="alternate"; type="{media}"'
+                     for ext, media in DOCUMENT_FORMATS.items())
+
+
+def _document_response(iri: str, path: str, ext: str, negotiated: bool) -> Response:
+    state = _state()
+    lang = _language() if ext == "html" else None
+    date = _date() if ext == "html" else None
+    page = _page() if ext == "html" else 1
+    rel = request.args.get("rel") if ext == "html" else None
+    etag = cache_key_digest(state.release.id, "resource", iri, ext, lang, date, page, rel,
+                            negotiated)
+    vary = ["Accept"] if negotiated else []
+    if ext == "html" and "lang" not in request.args:
+        vary.append("Accept-Language")
+
+    def build() -> Response:
+        res = resources()
+        if ext == "html":
+            body = _html(res, iri, path, lang or "de", date, page, rel)
+            response = Response(body, content_type="text/html; charset=utf-8")
+        else:
+            media = DOCUMENT_FORMATS[ext]
+            content_type = media + ("; charset=utf-8" if media.startswith("text/") else "")
+            response = Response(res.serialize(iri, ext), content_type=content_type)
+        return response
+
+    response = conditional(etag, build, vary=vary)
+    location = f"{quote(path)}.{ext}"
+    if ext == "html" and request.query_string:
+        location += "?" + request.query_string.decode("latin-1")
+    response.headers["Content-Location"] = location
+    response.headers["Link"] = _links(path)
+    return response
+
+
+def _page_url(path: str, **changes: Any) -> str:
+    args = {k: v for k, v in request.args.items() if k in {"lang", "date", "page", "rel"}}
+    args.update({k: v for k, v in changes.items()})
+    args = {k: v for k, v in args.items() if v not in (None, "")}
+    return path + ("?" + urlencode(args) if args else "")
+
+
+def _html(res: Resources, iri: str, path: str, lang: str, date: dt.date | None, page: int,
+          rel: str | None) -> str:
+    kind = res.kind(iri)
+    view = res.view(iri, lang, date, page, rel)
+    common = _common(lang, path)
+    formats = [(FORMAT_NAMES[ext], f"{path}.{ext}", DOCUMENT_FORMATS[ext])
+               for ext in DOCUMENT_FORMATS if ext != "html"]
+    query_url = "/sparql?" + urlencode({"query": view.query})
+    if kind == "ontology":
+        return render_template("ontology.html", view=view, terms=res.ontology_terms(lang),
+                               formats=formats, query_url=query_url, **common)
+    return render_template(
+        "entity.html", view=view, formats=formats, query_url=query_url,
+        schema_json=schema_json(view.schema_org), page_size=PAGE_SIZE,
+        page_url=lambda **kw: _page_url(path, **kw), **common)
+
+
+def _common(lang: str, path: str) -> dict[str, Any]:
+    other = "en" if lang == "de" else "de"
+    args = {k: v for k, v in request.args.items() if k in {"date", "page", "rel"}}
+    args["lang"] = other
+    return {"lang": lang, "t": TEXT[lang], "other_lang": other,
+            "switch_url": path + "?" + urlencode(args), "base_iri": _state().settings["base_iri"]}
+
+
+# --- routes ------------------------------------------------------------------------------------
+
+def dereference(**_: Any) -> Response:
+    _check_raw_path()
+    iri, ext = _resolve(request.path)
+    base = _state().settings["base_iri"]
+    path = path_for_iri(base, iri) or request.path
+    if ext is not None:
+        return _document_response(iri, path, ext, negotiated=False)
+    offered = list(OFFERED)
+    chosen = negotiate.choose(request.headers.get("Accept"), offered)
+    if chosen is None:
+        raise NotAcceptable("none of the types in Accept is available; available: "
+                            + ", ".join(m for m in offered if m in DOCUMENT_FORMATS.values()))
+    return _document_response(iri, path, OFFERED[chosen], negotiated=True)
+
+
+for _rule in ("/ontology", "/ontology.<ext>", "/dataset", "/dataset.<ext>", "/id/<path:rest>",
+              "/source/<path:rest>", "/graph/<path:rest>", "/ontology/<path:rest>"):
+    bp.add_url_rule(_rule, endpoint="dereference", view_func=dereference,
+                    methods=["GET", "HEAD"])
+
+
+@bp.route("/", methods=["GET", "HEAD"])
+def home() -> Response:
+    res = resources()
+    lang = _language()
+    state = _state()
+    base = state.settings["base_iri"]
+    etag = cache_key_digest(state.release.id, "home", lang)
+
+    def build() -> Response:
+        html = render_template(
+            "home.html",
+            regions=res.instances(base + "ontology#MetropolitanRegion", lang),
+            networks=res.instances(base + "ontology#CooperationNetwork", lang),
+            **_common(lang, "/"))
+        return Response(html, content_type="text/html; charset=utf-8")
+
+    vary = [] if "lang" in request.args else ["Accept-Language"]
+    return conditional(etag, build, vary=vary)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
