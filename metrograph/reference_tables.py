@@ -73,9 +73,13 @@ class Terms:
         self.ctx = Context(base, table)
         self.graph = self.ctx.graph(source)
         self.mg = base + "ontology#"
+        self._terms: dict[str, ox.NamedNode] = {}
 
     def m(self, local: str) -> ox.NamedNode:
-        return ox.NamedNode(self.mg + local)
+        term = self._terms.get(local)
+        if term is None:
+            term = self._terms[local] = ox.NamedNode(self.mg + local)
+        return term
 
     def iri(self, curie: str) -> ox.NamedNode:
         return self.ctx.iri(curie)
