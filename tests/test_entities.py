@@ -1,0 +1,132 @@
+"""The entity view model (metrograph.entities) over the real build, and its pure helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from metrograph import store
+from metrograph.entities import (
+    BadPath,
+    Resources,
+    as_of_valid,
+    iri_for_path,
+    parse_date,
+    path_for_iri,
+    schema_json,
+    wkt_to_svg,
+)
+
+BASE = "https://w3id.org/metrograph/"
+
+
+@pytest.fixture(scope="module")
+def resources(release, settings) -> Resources:
+    return Resources(store.open_read_only(release), settings["base_iri"], release.id)
+
+
+def test_paths_map_to_iris_under_the_base_only():
+    assert iri_for_path(BASE, "/id/kreis/03358") == BASE + "id/kreis/03358"
+    assert iri_for_path(BASE, "/ontology") == BASE + "ontology"
+    assert iri_for_path(BASE, "/dataset") == BASE + "dataset"
+    assert iri_for_path(BASE, "/graph/catalog") == BASE + "graph/catalog"
+    assert iri_for_path(BASE, "/sparql") is None
+    assert iri_for_path(BASE, "/id/kreis/<script>") is None
+    for bad in ("/id/kreis/../x", "/id/./x", "/id/" + "a" * 600, "/id/\ufffd"):
+        with pytest.raises(BadPath):
+            iri_for_path(BASE, bad)
+    assert path_for_iri(BASE, BASE + "id/kreis/03358#area") == "/id/kreis/03358#area"
+    assert path_for_iri(BASE, "http://www.wikidata.org/entity/Q5922") is None
+    assert path_for_iri("http://example.org/x/", BASE + "id/kreis/03358") is None
+
+
+def test_dates_compare_at_the_precision_given():
+    assert parse_date("2019") == (dt.date(2019, 1, 1), dt.date(2019, 12, 31))
+    assert parse_date("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert parse_date("2019-07-01") == (dt.date(2019, 7, 1), dt.date(2019, 7, 1))
+    assert as_of_valid("2019", None, dt.date(2019, 1, 1))
+    assert as_of_valid(None, "2027", dt.date(2027, 12, 31))
+    assert not as_of_valid(None, "2027", dt.date(2028, 1, 1))
+    assert not as_of_valid("2019-07-01", None, dt.date(2019, 6, 30))
+    assert as_of_valid(None, None, dt.date(1900, 1, 1))
+
+
+def test_wkt_becomes_inline_svg_without_scripts():
+    svg = wkt_to_svg("<http://www.opengis.net/def/crs/OGC/1.3/CRS84> "
+                     "MULTIPOLYGON(((9 52, 10 52, 10 53, 9 52)),((11 52, 12 52, 12 53, 11 52)))",
+                     title="<script>alert(1)</script>")
+    assert svg.startswith("<svg") and svg.count(" M") + svg.count('"M') == 2
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert wkt_to_svg("POINT(9.5 52.5)") is not None
+    assert wkt_to_svg("nonsense") is None
+
+
+def test_schema_json_cannot_close_its_script_element():
+    text = schema_json({"name": "</script><script>alert(1)</script>"})
+    assert "</script" not in text and "<" not in text
+
+
+def test_heidekreis_shows_both_regions_with_sources(resources):
+    view = resources.view(BASE + "id/kreis/03358", "de")
+    assert view.label == "Heidekreis"
+    organisations = {row.other.value: row for row in view.memberships}
+    assert {BASE + "id/region/hamburg", BASE + "id/region/hbgw"} <= set(organisations)
+    labels = {row.other.label for row in view.memberships}
+    assert "Metropolregion Hamburg" in labels
+    assert any("Hannover" in label and "Wolfsburg" in label for label in labels)
+    for row in view.memberships:
+        if row.other.value in {BASE + "id/region/hamburg", BASE + "id/region/hbgw"}:
+            assert row.sources, row.membership.value
+            assert row.role is not None
+    assert {name for name, _v, _u in view.identifiers} >= {"AGS", "NUTS", "Wikidata"}
+    assert view.map_svg and view.map_svg.startswith("<svg")
+    assert view.schema_org["@type"] == "AdministrativeArea"
+    assert any(g.total == 26 for g in view.incoming)  # Gemeinden and Verbände in the Kreis
+    assert all(st.sources for g in view.outgoing for st in g.statements)
+
+
+def test_english_labels_and_predicate_labels(resources):
+    view = resources.view(BASE + "id/region/hbgw", "en")
+    assert view.lang == "en"
+    assert any(g.label == "type" for g in view.outgoing)
+    de = resources.view(BASE + "id/region/hbgw", "de")
+    assert any(g.label == "Typ" for g in de.outgoing)
+
+
+def test_as_of_date_hides_memberships_that_ended(resources, select):
+    # LEADER memberships carry the funding period; find one with an end year
+    rows = select("""SELECT ?member ?end WHERE {
+        ?m a org:Membership ; org:member ?member ; org:memberDuring/time:hasEnd/time:inXSDgYear ?end
+    } ORDER BY ?member LIMIT 1""")
+    assert rows, "the reference data has memberships with an end date"
+    member, end = rows[0]["member"], int(rows[0]["end"][:4])
+    everything = resources.view(member, "de")
+    ended = [r for r in everything.memberships if r.end and int(r.end[:4]) == end]
+    assert ended and all(r.valid for r in everything.memberships)
+    during = resources.view(member, "de", dt.date(end, 6, 1))
+    after = resources.view(member, "de", dt.date(end + 1, 1, 1))
+    assert all(r.valid for r in during.memberships if r.end)
+    assert not any(r.valid for r in after.memberships
+                   if r.membership.value in {e.membership.value for e in ended})
+    assert after.hidden >= len(ended)
+
+
+def test_large_incoming_groups_are_paginated(resources):
+    view = resources.view(BASE + "id/land/09", "de", page=2)
+    group = next(g for g in view.incoming if g.predicate.endswith("ontology#inState"))
+    assert group.total > 1000 and group.pages > 20 and group.page == 2
+    assert len(group.statements) == 50
+    first = resources.view(BASE + "id/land/09", "de", page=1).incoming[0].statements
+    assert {s.term.value for s in first}.isdisjoint({s.term.value for s in group.statements})
+
+
+def test_descriptions_hold_incoming_links_hash_resources_and_labels(resources):
+    triples = resources.description(BASE + "id/kreis/03358")
+    subjects = {t.subject.value for t in triples}
+    assert BASE + "id/kreis/03358#geometry" in subjects
+    assert any(t.object.value == BASE + "id/kreis/03358" and
+               t.predicate.value == "http://www.w3.org/ns/org#member" for t in triples)
+    assert BASE + "id/land/03" in subjects  # its label, so clients can render the link
+    graph = resources.description(BASE + "graph/catalog")
+    assert any(t.predicate.value == "http://rdfs.org/ns/void#triples" for t in graph)
