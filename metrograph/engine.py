@@ -157,6 +157,8 @@ def _run(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) -> tup
     if job["default_graphs"] is not None or job["named_graphs"] is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"] or ()]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"] or ()]
+    if job.get("substitutions"):
+        kwargs["substitutions"] = _decode_substitutions(ox, job["substitutions"])
     max_rows, max_bytes = job["max_rows"], job["max_bytes"]
     result = db.query(job["query"], **kwargs)
     if isinstance(result, ox.QueryBoolean):
@@ -200,6 +202,39 @@ def _run(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) -> tup
     ox.serialize(items, out, fmt,
                  prefixes=prefixes if name in {"ttl", "trig", "rdf"} else None)
     return ("ok", "graph", name, out.getvalue())
+
+
+# --- substitutions: typed terms bound to variables (never pasted into the query text) -----------
+
+def encode_substitutions(substitutions: Any) -> tuple[tuple[str, str, str, str], ...]:
+    """``{name or Variable: NamedNode | Literal}`` as plain, sorted, picklable tuples
+    ``(variable, "iri"|"literal", value, datatype or "@language")`` for the worker and the cache."""
+    import pyoxigraph as ox
+
+    encoded = []
+    for variable, term in dict(substitutions or {}).items():
+        name = variable.value if isinstance(variable, ox.Variable) else str(variable)
+        if isinstance(term, ox.NamedNode):
+            encoded.append((name, "iri", term.value, ""))
+        elif isinstance(term, ox.Literal):
+            extra = "@" + term.language if term.language else term.datatype.value
+            encoded.append((name, "literal", term.value, extra))
+        else:
+            raise BadRequest(f"?{name} can only be bound to an IRI or a literal")
+    return tuple(sorted(encoded))
+
+
+def _decode_substitutions(ox: Any, encoded: Any) -> dict[Any, Any]:
+    terms: dict[Any, Any] = {}
+    for name, kind, value, extra in encoded:
+        if kind == "iri":
+            term = ox.NamedNode(value)
+        elif extra.startswith("@"):
+            term = ox.Literal(value, language=extra[1:])
+        else:
+            term = ox.Literal(value, datatype=ox.NamedNode(extra))
+        terms[ox.Variable(name)] = term
+    return terms
 
 
 def _ox_results_format(ox: Any, name: str) -> Any:
@@ -365,13 +400,17 @@ class Engine:
 
     def execute(self, query: str, *, default_graphs: tuple[str, ...] | None = None,
                 named_graphs: tuple[str, ...] | None = None, results_format: str | None = "json",
-                graph_format: str | None = "ttl") -> Result:
+                graph_format: str | None = "ttl", substitutions: Any = None) -> Result:
         """Run ``query`` and serialize it: SELECT/ASK as ``results_format``, graphs as
         ``graph_format`` (short names from :data:`FORMATS`; ``None`` = not acceptable).
 
         ``default_graphs``/``named_graphs`` (IRIs) specify the dataset as the protocol's
         ``default-graph-uri``/``named-graph-uri`` do; without them the default graph is the
         union of all graphs (or the query's own ``FROM``/``FROM NAMED``).
+
+        ``substitutions`` (``{variable name: NamedNode | Literal}``) binds variables to typed
+        terms with pyoxigraph's substitutions (SEP-0007) in the worker; the values never
+        become query text. They are part of the cache key.
 
         Raises BadRequest (syntax with line:column, update, SERVICE, result over a cap),
         NotAcceptable, PayloadTooLarge, ServiceUnavailable (time limit, overload).
@@ -386,7 +425,10 @@ class Engine:
         dataset = None
         if default_graphs is not None or named_graphs is not None:
             dataset = (tuple(default_graphs or ()), tuple(named_graphs or ()))
+        bound = encode_substitutions(substitutions)
         key = (self.release.id, query, dataset, results_format, graph_format)
+        if bound:
+            key += (bound,)
         hit = self._cache_get(key)
         if hit is not None:
             return hit
@@ -399,6 +441,7 @@ class Engine:
             "graph_format": graph_format,
             "max_rows": self.max_rows,
             "max_bytes": self.max_bytes,
+            "substitutions": bound,
         }
         reply = self._dispatch(job)
         tag = reply[0]

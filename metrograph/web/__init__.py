@@ -21,9 +21,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["METROGRAPH"] = settings
     app.extensions["metrograph"] = AppState.open(settings)
 
-    from metrograph.web import errors, resources, sparql
+    from metrograph.web import errors, resources, sparql, views
 
     errors.init_app(app)
     sparql.init_app(app)
     resources.init_app(app)
+    views.init_app(app)
     return app

@@ -1,0 +1,137 @@
+// Shared helpers of the planner's views. Data is only ever inserted as text (textContent,
+// attributes), never as HTML.
+
+export const SVG = "http://www.w3.org/2000/svg";
+
+export function config() {
+  const node = document.getElementById("view-config");
+  return JSON.parse(node.textContent);
+}
+
+// el("a", {href: "/x", class: "y"}, "text", child, ...)
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  setAttrs(node, attrs);
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(typeof child === "string" || typeof child === "number" ? String(child) : child);
+  }
+  return node;
+}
+
+export function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  setAttrs(node, attrs);
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+function setAttrs(node, attrs) {
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+}
+
+export async function getJSON(url) {
+  const response = await fetch(url, {headers: {Accept: "application/json"}});
+  if (!response.ok) throw new Error((await response.text()).trim() || response.statusText);
+  return response.json();
+}
+
+// The page state lives in the query string; replaceState keeps the URL shareable.
+export function readState(defaults = {}) {
+  const params = new URLSearchParams(location.search);
+  const state = {...defaults};
+  for (const [key, value] of params) state[key] = value;
+  return state;
+}
+
+export function writeState(state) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(state)) {
+    if (value !== null && value !== undefined && value !== "") params.set(key, value);
+  }
+  const query = params.toString();
+  history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+}
+
+// Local page of one of our IRIs (entity pages are served under the same paths).
+export function pagePath(iri, base) {
+  if (typeof iri === "string" && iri.startsWith(base)) return "/" + iri.slice(base.length);
+  return null;
+}
+
+export function link(iri, label, base, lang) {
+  const path = pagePath(iri, base);
+  if (!path) return el("span", {}, label || iri);
+  const [doc, frag] = path.split("#");
+  const href = doc + (lang === "en" ? "?lang=en" : "") + (frag ? "#" + frag : "");
+  return el("a", {href}, label || iri);
+}
+
+export function number(value, lang, digits = 0) {
+  if (value === null || value === undefined || value === "") return "–";
+  return Number(value).toLocaleString(lang === "en" ? "en-GB" : "de-DE",
+    {maximumFractionDigits: digits});
+}
+
+// Interval at any precision (YYYY, YYYY-MM, YYYY-MM-DD) covers day? Open ends are open.
+export function validOn(day, start, end) {
+  if (!day) return true;
+  if (start && start > day.slice(0, start.length)) return false;
+  if (end && day.slice(0, end.length) > end) return false;
+  return true;
+}
+
+export function status(node, message, isError = false) {
+  node.textContent = message;
+  node.classList.toggle("error", isError);
+}
+
+// --- the map projection: equirectangular, scaled by cos(51°) so Germany keeps its shape ---
+
+export const BOUNDS = {west: 5.8, east: 15.1, south: 47.2, north: 55.1};
+const COS = Math.cos(51 * Math.PI / 180);
+
+export function project(lon, lat, width = 1000) {
+  const k = width / ((BOUNDS.east - BOUNDS.west) * COS);
+  return [(lon - BOUNDS.west) * COS * k, (BOUNDS.north - lat) * k];
+}
+
+export function mapSize(width = 1000) {
+  const [, h] = project(BOUNDS.west, BOUNDS.south, width);
+  return [width, Math.ceil(h)];
+}
+
+export function pathData(geometry) {
+  const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+  const parts = [];
+  for (const polygon of polygons) {
+    for (const ring of polygon) {
+      parts.push(ring.map(([lon, lat], i) => {
+        const [x, y] = project(lon, lat);
+        return (i ? "L" : "M") + x.toFixed(1) + "," + y.toFixed(1);
+      }).join("") + "Z");
+    }
+  }
+  return parts.join("");
+}
+
+// One hatch pattern to mark Kreise that belong to several regions.
+export function hatchDefs() {
+  const pattern = svg("pattern", {id: "hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse",
+    patternTransform: "rotate(45)"});
+  pattern.append(svg("rect", {width: 2.5, height: 6, fill: "#111"}));
+  return svg("defs", {}, pattern);
+}
+
+export function download(filename, text, type = "text/csv") {
+  const url = URL.createObjectURL(new Blob([text], {type}));
+  const a = el("a", {href: url, download: filename});
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,427 @@
+"""The planner's views: map, membership explorer, timeline and question catalogue.
+
+Pages are small HTML shells (their state lives in the URL query string) whose ES modules in
+static/views/ fetch the JSON endpoints below. Every query runs through the engine (time limit,
+caps, cache); user values are bound as typed terms. Per-release data is computed at first use
+and kept per process. Bad parameters are 400 with a message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+
+from metrograph import catalogue, sources
+from metrograph import views as data
+from metrograph.engine import cache_key_digest
+from metrograph.errors import BadRequest, DataError, NotFound
+from metrograph.namespaces import prefixes
+from metrograph.web.http import conditional
+
+bp = Blueprint("views", __name__, template_folder="../templates")
+_lock = threading.Lock()
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
+MAX_QUESTION_ROWS = 5000
+
+TEXT = {
+    "de": {
+        "map": "Karte", "explore": "Mitgliedschaften", "timeline": "Zeitleiste",
+        "questions": "Fragen", "date": "Stand am", "region": "Metropolregion",
+        "network": "Netzwerk", "all": "alle", "today": "heute", "reset": "Zurücksetzen",
+        "overlap": "in mehreren Regionen", "exit": "Austritt gemeldet",
+        "area": "im Gebiet, nicht Mitglied", "partial": "einzelne Gemeinden Mitglied",
+        "member": "Mitglied", "none": "keine Region", "kreise": "Kreise",
+        "area_km2": "Fläche (km²)", "population": "Einwohner (31.12.2023)",
+        "open_page": "Seite öffnen", "focus": "Im Mittelpunkt", "depth": "Tiefe",
+        "search": "Suchen", "graph": "Netz", "table": "Tabelle", "download_csv": "CSV herunterladen",
+        "members": "Mitglieder", "member_of": "Mitglied in", "posts": "Ämter",
+        "events": "Veranstaltungen", "subject": "Organisation", "show": "Anzeigen",
+        "attested": "belegt durch", "undated": "undatiert", "no_interval": "ohne Zeitraum",
+        "valid_on": "Gültig am", "run": "Frage stellen", "sparql": "SPARQL dieser Frage",
+        "open_editor": "Im SPARQL-Editor öffnen", "results": "Ergebnis", "rows": "Zeilen",
+        "chart": "Diagramm", "loading": "Lädt …", "share": "Link zu dieser Ansicht",
+        "legend": "Legende", "selected": "Ausgewählt", "source": "Quelle",
+        "no_results": "Keine Ergebnisse.", "through": "über",
+        "map_intro": "Die Europäischen Metropolregionen aus den Grenzen ihrer Kreise. "
+                     "Klicken Sie einen Kreis an; Filter und Datum stehen im Link.",
+        "explore_intro": "Wer ist Mitglied in wem – und über welche Vereinigung. "
+                         "Ohne Auswahl: alle Organisationen und Netzwerke.",
+        "timeline_intro": "Mitgliedschaften, Ämter und Veranstaltungen im Zeitverlauf. "
+                          "Ohne Zeitraum: Punkt am Datum der belegenden Quelle.",
+        "questions_intro": "Fragen an den Graphen, ohne SPARQL: wählen, klicken, Link teilen.",
+        "params_bound": "Die Parameter werden als typisierte Werte gebunden, nie in den "
+                        "Abfragetext eingesetzt.",
+    },
+    "en": {
+        "map": "Map", "explore": "Memberships", "timeline": "Timeline", "questions": "Questions",
+        "date": "As of", "region": "Metropolitan region", "network": "Network", "all": "all",
+        "today": "today", "reset": "Reset", "overlap": "in several regions",
+        "exit": "exit reported", "area": "in the area, not a member",
+        "partial": "some Gemeinden are members", "member": "member", "none": "no region",
+        "kreise": "Districts", "area_km2": "Area (km²)", "population": "Population (31 Dec 2023)",
+        "open_page": "Open page", "focus": "Focus", "depth": "Depth", "search": "Search",
+        "graph": "Network", "table": "Table", "download_csv": "Download CSV",
+        "members": "Members", "member_of": "Member of", "posts": "Posts", "events": "Events",
+        "subject": "Organisation", "show": "Show", "attested": "attested by",
+        "undated": "undated", "no_interval": "no interval", "valid_on": "Valid on",
+        "run": "Ask", "sparql": "SPARQL of this question", "open_editor": "Open in the SPARQL editor",
+        "results": "Result", "rows": "rows", "chart": "Chart", "loading": "Loading …",
+        "share": "Link to this view", "legend": "Legend", "selected": "Selected",
+        "source": "Source", "no_results": "No results.", "through": "through",
+        "map_intro": "Germany's European metropolitan regions drawn from their districts' "
+                     "boundaries. Click a district; filters and date are kept in the link.",
+        "explore_intro": "Who is a member of what — and through which association. "
+                         "Without a focus: every organisation and network.",
+        "timeline_intro": "Memberships, posts and events over time. Without an interval: a dot "
+                          "at the date of the attesting source.",
+        "questions_intro": "Questions to the graph without SPARQL: choose, click, share the link.",
+        "params_bound": "Parameters are bound as typed values, never pasted into the query text.",
+    },
+}
+
+
+# --- per-process, per-release state ------------------------------------------------------------
+
+def _state() -> Any:
+    return current_app.extensions["metrograph"]
+
+
+def _cached(name: str, make: Callable[[], Any]) -> Any:
+    state = _state()
+    holder: dict = current_app.extensions.setdefault("metrograph.views", {})
+    key = (os.getpid(), state.release.id, name)
+    with _lock:
+        if key in holder:
+            return holder[key]
+    made = make()
+    with _lock:
+        if len(holder) > 256:
+            holder.clear()
+        return holder.setdefault(key, made)
+
+
+def _run(query: str, substitutions: dict[str, Any] | None = None) -> data.Rows:
+    result = _state().engine.execute(query, results_format="json", substitutions=substitutions)
+    return json.loads(result.body)["results"]["bindings"]
+
+
+def _base() -> str:
+    return _state().settings["base_iri"]
+
+
+def _map() -> dict[str, Any]:
+    return _cached("map", lambda: data.map_data(_run, _base()))
+
+
+def _graph() -> dict[str, Any]:
+    return _cached("graph", lambda: data.graph_data(_run, _base()))
+
+
+def _sources() -> dict[str, Any]:
+    return _cached("sources", lambda: data.source_index(_run))
+
+
+def _queries() -> dict[str, sources.QueryFile]:
+    root = Path(_state().settings["project_dir"])
+    return _cached("queries", lambda: {q.name: q for q in sources.read_queries(root)})
+
+
+def _choices(kind: str) -> list[dict[str, str]]:
+    def make() -> list[dict[str, str]]:
+        rows = _run(data.CHOICE_QUERIES[kind])
+        return [{"id": data.value(r, "id") or "", "curie": curie(data.value(r, "id") or ""),
+                 "label": data.value(r, "label") or ""} for r in rows]
+    return _cached("choices:" + kind, make)
+
+
+def curie(iri: str) -> str:
+    best = ""
+    for prefix, namespace in prefixes(_base()).items():
+        if iri.startswith(namespace) and len(namespace) > len(best.partition("|")[2]):
+            rest = iri[len(namespace):]
+            if _SLUG.match(rest):
+                best = prefix + ":" + rest + "|" + namespace
+    return best.partition("|")[0] or iri
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+def _one(name: str) -> str | None:
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise BadRequest(f"give {name} at most once")
+    return values[0].strip() if values and values[0].strip() else None
+
+
+def entity_iri(text: str | None, folder: str | None = None) -> str | None:
+    """A user's reference to one of our entities: full IRI, CURIE (kreis:03358) or, with
+    ``folder``, a bare slug (hamburg → <base>id/region/hamburg)."""
+    if not text:
+        return None
+    base = _base()
+    if text.startswith(base):
+        iri = text
+    elif folder and _SLUG.match(text):
+        iri = f"{base}id/{folder}/{text}"
+    elif re.match(r"^[a-z][a-z0-9]*:[A-Za-z0-9_.-]+$", text):
+        prefix, _, local = text.partition(":")
+        namespace = prefixes(base).get(prefix)
+        if namespace is None:
+            raise BadRequest(f"unknown prefix {prefix!r} in {text[:60]!r}")
+        iri = namespace + local
+    else:
+        raise BadRequest(f"{text[:60]!r} is not an IRI of this dataset, a CURIE like "
+                         "'network:ikm' or a short name")
+    if any(c in iri for c in "<>\"{}|\\^` \n\t") or len(iri) > 500:
+        raise BadRequest("the IRI holds characters an IRI cannot hold")
+    return iri
+
+
+def _language() -> str:
+    from metrograph.web.resources import LANGUAGES
+
+    wanted = request.args.get("lang")
+    if wanted:
+        if wanted not in LANGUAGES:
+            raise BadRequest(f"lang must be one of {', '.join(LANGUAGES)}")
+        return wanted
+    return request.accept_languages.best_match(LANGUAGES, default="de") or "de"
+
+
+def _layout(lang: str) -> dict[str, Any]:
+    from metrograph.web.resources import TEXT as SHARED
+
+    other = "en" if lang == "de" else "de"
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    args["lang"] = other
+    return {"lang": lang, "t": SHARED[lang], "vt": TEXT[lang], "other_lang": other,
+            "switch_url": request.path + "?" + urlencode(args), "base_iri": _base()}
+
+
+def _etag(*parts: Any) -> str:
+    return cache_key_digest(_state().release.id, "views", request.path,
+                            sorted(request.args.items(multi=True)), *parts)
+
+
+def _json(make: Callable[[], Any]) -> Response:
+    def build() -> Response:
+        body = json.dumps(make(), ensure_ascii=False, separators=(",", ":"))
+        return Response(body, content_type="application/json; charset=utf-8")
+    return conditional(_etag(), build, vary=())
+
+
+def _page(template: str, **context: Any) -> Response:
+    lang = _language()
+
+    def build() -> Response:
+        return Response(render_template(template, **_layout(lang), **context),
+                        content_type="text/html; charset=utf-8")
+    vary = [] if "lang" in request.args else ["Accept-Language"]
+    return conditional(_etag(lang), build, vary=vary)
+
+
+# --- the map ------------------------------------------------------------------------------------
+
+def _map_filters() -> tuple[str | None, str | None, str | None]:
+    day = data.parse_day(_one("date"))
+    region = entity_iri(_one("region"), "region")
+    network = entity_iri(_one("network"), "network")
+    full = _map()
+    if region and region not in {r["id"] for r in full["regions"]}:
+        raise BadRequest("region is not a metropolitan region of this dataset")
+    if network and network not in {n["id"] for n in full["networks"]}:
+        raise BadRequest("network is not a cooperation network of this dataset")
+    return day, region, network
+
+
+@bp.route("/map", methods=["GET", "HEAD"])
+def map_page() -> Response:
+    _map_filters()  # 400 for a bad link rather than a page that cannot restore it
+    full = _map()
+    return _page("map.html", regions=full["regions"], networks=full["networks"])
+
+
+@bp.route("/api/map.geojson", methods=["GET", "HEAD"])
+def map_geojson() -> Response:
+    day, region, network = _map_filters()
+    response = _json(lambda: data.filter_map(_map(), day, region, network)
+                     if (day or region or network) else _map())
+    response.headers["Content-Type"] = "application/geo+json; charset=utf-8"
+    return response
+
+
+# --- the explorer -------------------------------------------------------------------------------
+
+def _graph_view() -> dict[str, Any]:
+    focus = entity_iri(_one("focus"))
+    depth = data.clamp_depth(_one("depth"))
+    day = data.parse_day(_one("date"))
+    return data.neighbourhood(_graph(), focus, depth, day)
+
+
+@bp.route("/explore", methods=["GET", "HEAD"])
+def explore_page() -> Response:
+    _graph_view()
+    return _page("explore.html")
+
+
+@bp.route("/api/graph.json", methods=["GET", "HEAD"])
+def graph_json() -> Response:
+    view = _graph_view()
+    return _json(lambda: view)
+
+
+@bp.route("/api/graph.csv", methods=["GET", "HEAD"])
+def graph_csv() -> Response:
+    view = _graph_view()
+
+    def build() -> Response:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(data.graph_csv_rows(view))
+        response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response.headers["Content-Disposition"] = 'attachment; filename="memberships.csv"'
+        return response
+    return conditional(_etag("csv"), build, vary=())
+
+
+@bp.route("/api/nodes.json", methods=["GET", "HEAD"])
+def nodes_json() -> Response:
+    return _json(lambda: sorted(_graph()["nodes"].values(), key=lambda n: n["label"]))
+
+
+# --- the timeline -------------------------------------------------------------------------------
+
+def _subject() -> str:
+    subject = entity_iri(_one("subject") or "network:ikm")
+    assert subject is not None
+    if subject not in _graph()["nodes"]:
+        raise BadRequest("subject is not a member or organisation in the membership network")
+    return subject
+
+
+@bp.route("/timeline", methods=["GET", "HEAD"])
+def timeline_page() -> Response:
+    _subject()
+    data.parse_day(_one("date"))
+    subjects = sorted((n for n in _graph()["nodes"].values()
+                       if n["kind"] not in data.LEAF_KINDS and n["kind"] != "person"),
+                      key=lambda n: n["label"].lower())
+    return _page("timeline.html", subjects=subjects, curie=curie)
+
+
+@bp.route("/api/timeline.json", methods=["GET", "HEAD"])
+def timeline_json() -> Response:
+    subject = _subject()
+    return _json(lambda: _cached("timeline:" + subject, lambda: data.timeline_data(
+        _run, ox.NamedNode(subject), _graph(), _sources())))
+
+
+# --- the question catalogue ---------------------------------------------------------------------
+
+def _question(name: str) -> sources.QueryFile:
+    found = _queries().get(name)
+    if found is None:
+        raise NotFound(f"there is no question {name!r}")
+    return found
+
+
+def _form(query: sources.QueryFile) -> list[dict[str, Any]]:
+    fields = []
+    for p in query.parameters:
+        given = request.args.get(p.name, "").strip()
+        field = {"name": p.name, "type": p.type, "default": p.default or "", "help": p.help,
+                 "value": given or p.default or "", "choices": None}
+        if p.type == "IRI":
+            kind = data.choice_kind(p.name, p.help)
+            if kind:
+                field["choices"] = _choices(kind)
+                chosen = entity_iri(field["value"]) if field["value"] else None
+                field["value"] = curie(chosen) if chosen else ""
+        fields.append(field)
+    return fields
+
+
+def _question_values(query: sources.QueryFile) -> dict[str, str]:
+    known = {p.name for p in query.parameters}
+    values = {}
+    for key in request.args:
+        if key in {"lang", "view"}:
+            continue
+        if key not in known:
+            raise BadRequest(f"{query.name} has no parameter {key!r}; it has: "
+                             + (", ".join(sorted(known)) or "none"))
+        value = _one(key)
+        if value:
+            values[key] = value
+    return values
+
+
+@bp.route("/questions", methods=["GET", "HEAD"])
+def questions_page() -> Response:
+    items = []
+    for query in _queries().values():
+        de, en = data.split_title(query.title)
+        items.append({"name": query.name, "de": de, "en": en, "description": query.description,
+                      "parameters": [p.name for p in query.parameters]})
+    return _page("questions.html", items=items)
+
+
+@bp.route("/questions/<name>", methods=["GET", "HEAD"])
+def question_page(name: str) -> Response:
+    query = _question(name)
+    _question_values(query)
+    de, en = data.split_title(query.title)
+    return _page("question.html", query=query, title_de=de, title_en=en, fields=_form(query),
+                 editor_url="/sparql?" + urlencode({"query": query.text}))
+
+
+@bp.route("/api/questions/<name>.json", methods=["GET", "HEAD"])
+def question_json(name: str) -> Response:
+    query = _question(name)
+    values = _question_values(query)
+    try:
+        bound = catalogue.bindings(query, values, _base())
+    except DataError as exc:
+        raise BadRequest(str(exc)) from None
+    def make() -> dict[str, Any]:
+        result = json.loads(_state().engine.execute(
+            query.text, results_format="json",
+            substitutions={k.value: v for k, v in bound.items()}).body)
+        names = result["head"]["vars"]
+        rows = result["results"]["bindings"]
+        truncated = len(rows) > MAX_QUESTION_ROWS
+        rows = rows[:MAX_QUESTION_ROWS]
+        return {"name": query.name, "title": query.title, "columns": data.describe_columns(names, rows, _base()),
+                "rows": rows, "truncated": truncated, "labels": _labels(rows),
+                "parameters": {k.value: v.value for k, v in bound.items()}}
+    return _json(make)
+
+
+def _labels(rows: data.Rows) -> dict[str, str]:
+    from metrograph.web.resources import resources
+
+    res = resources()
+    lang = "en" if request.args.get("lang") == "en" else "de"
+    base = _base()
+    labels = {}
+    for row in rows:
+        for cell in row.values():
+            iri = cell["value"]
+            if cell["type"] == "uri" and iri.startswith(base) and iri not in labels:
+                labels[iri] = res.label(iri, lang)
+    return labels
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
