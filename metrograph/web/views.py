@@ -52,7 +52,9 @@ TEXT = {
         "open_editor": "Im SPARQL-Editor öffnen", "results": "Ergebnis", "rows": "Zeilen",
         "chart": "Diagramm", "loading": "Lädt …", "share": "Link zu dieser Ansicht",
         "legend": "Legende", "selected": "Ausgewählt", "source": "Quelle",
-        "no_results": "Keine Ergebnisse.", "through": "über",
+        "no_results": "Keine Ergebnisse.", "through": "über", "role": "Rolle",
+        "start": "Beginn", "end": "Ende", "on_date": "Mitglieder am Stichtag",
+        "dated": "belegt bis zum Stichtag", "undated_now": "nur undatierte (aktuelle) Quellen",
         "map_intro": "Die Europäischen Metropolregionen aus den Grenzen ihrer Kreise. "
                      "Klicken Sie einen Kreis an; Filter und Datum stehen im Link.",
         "explore_intro": "Wer ist Mitglied in wem – und über welche Vereinigung. "
@@ -78,7 +80,9 @@ TEXT = {
         "run": "Ask", "sparql": "SPARQL of this question", "open_editor": "Open in the SPARQL editor",
         "results": "Result", "rows": "rows", "chart": "Chart", "loading": "Loading …",
         "share": "Link to this view", "legend": "Legend", "selected": "Selected",
-        "source": "Source", "no_results": "No results.", "through": "through",
+        "source": "Source", "no_results": "No results.", "through": "through", "role": "Role",
+        "start": "Start", "end": "End", "on_date": "Members on the day",
+        "dated": "attested up to the day", "undated_now": "only undated (current) sources",
         "map_intro": "Germany's European metropolitan regions drawn from their districts' "
                      "boundaries. Click a district; filters and date are kept in the link.",
         "explore_intro": "Who is a member of what — and through which association. "

@@ -135,3 +135,26 @@ export function download(filename, text, type = "text/csv") {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+// network:ikm instead of the full IRI in URLs (the server accepts both).
+const FOLDERS = {regierungsbezirk: "regbez", gemeindeverband: "verband", document: "doc"};
+export function shortIri(iri, base) {
+  if (!iri || !iri.startsWith(base + "id/")) return iri;
+  const [folder, ...rest] = iri.slice(base.length + 3).split("/");
+  const local = rest.join("/");
+  return /^[A-Za-z0-9_.-]+$/.test(local) ? `${FOLDERS[folder] || folder}:${local}` : iri;
+}
+
+export function longIri(value, base) {
+  if (!value || value.startsWith("http")) return value;
+  const [prefix, local] = value.split(":");
+  const folder = Object.entries(FOLDERS).find(([, p]) => p === prefix)?.[0] || prefix;
+  return `${base}id/${folder}/${local}`;
+}
+
+export function csv(rows) {
+  return rows.map((row) => row.map((cell) => {
+    const text = cell === null || cell === undefined ? "" : String(cell);
+    return /[",\r\n]/.test(text) ? '"' + text.replaceAll('"', '""') + '"' : text;
+  }).join(",")).join("\r\n") + "\r\n";
+}
