@@ -357,7 +357,8 @@ def _form(query: sources.QueryFile) -> list[dict[str, Any]]:
 
 
 def _question_values(query: sources.QueryFile) -> dict[str, str]:
-    known = {p.name for p in query.parameters}
+    types = {p.name: p.type for p in query.parameters}
+    known = set(types)
     values = {}
     for key in request.args:
         if key in {"lang", "view"}:
@@ -366,6 +367,8 @@ def _question_values(query: sources.QueryFile) -> dict[str, str]:
             raise BadRequest(f"{query.name} has no parameter {key!r}; it has: "
                              + (", ".join(sorted(known)) or "none"))
         value = _one(key)
+        if value and types[key] == "xsd:date":
+            data.parse_day(value, f"parameter ?{key}")  # a real day, not just its shape
         if value:
             values[key] = value
     return values

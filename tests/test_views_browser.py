@@ -1,0 +1,156 @@
+"""The planner's views in headless Chromium (Debian's package driven by playwright) against a
+real server over the session's build: each view renders without console errors, clicking a
+region filters the map, the date changes the drawn memberships, the explorer focuses, the
+timeline shows the IKM, a question runs with a parameter. Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from servers import start_server
+
+pytestmark = pytest.mark.server
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+if CHROMIUM is None:
+    pytest.skip("no chromium binary on this machine (CI installs the Debian package)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def site(settings, release):
+    url, stop = start_server(Path(settings["var_dir"]),
+                             {"project_dir": ROOT, "workers": 1, "query_workers": 1,
+                              "query_timeout": 10}, probe="/api/nodes.json")
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_view(browser, site):
+    opened = []
+
+    def run(path: str, mobile: bool = False):
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900},
+            locale="de-DE")
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(f"{m.type}: {m.text}")
+                if m.type in {"error", "warning"} else None)
+        page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+        page.on("request", lambda r: problems.append(f"outside request: {r.url}")
+                if not r.url.startswith((site, "data:", "blob:")) else None)
+        response = page.goto(site + path, wait_until="networkidle")
+        assert response.status == 200
+        opened.append(context)
+        return page, problems
+
+    yield run
+    for context in opened:
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"views-{name}.png"), full_page=True)
+
+
+def test_map_click_region_and_date(open_view):
+    page, problems = open_view("/map?region=hamburg")
+    page.wait_for_selector("path.kreis[data-ags='03358']")
+    assert page.locator("#info").inner_text().count("Metropolregion Hamburg") >= 1
+    info = page.locator("#info").inner_text()
+    assert "28.5" in info or "28,5" in info  # area in km², thousands separated
+    shot(page, "map-hamburg")
+    # click the Heidekreis: its page link and both regions appear; the URL keeps it
+    page.click("path.kreis[data-ags='03358']", force=True)
+    assert "kreis=03358" in page.url
+    info = page.locator("#info").inner_text()
+    assert "Heidekreis" in info
+    page.select_option("#region", "")
+    page.wait_for_function("document.querySelectorAll('path.hatch:not([style*=\"none\"])').length >= 6")
+    assert page.locator("#overlaps tbody tr").count() >= 6
+    assert "Heidekreis" in page.locator("#overlaps").inner_text()
+    shot(page, "map-overlaps")
+    # the date changes the drawn LEADER memberships
+    page.select_option("#layer", "leader")
+    page.fill("#date", "2019-04-01")
+    page.dispatch_event("#date", "change")
+    assert "date=2019-04-01" in page.url
+    hatch = "path.hatch >> nth={}".format(
+        page.eval_on_selector_all("path.kreis", "ps => ps.findIndex(p => p.dataset.ags === '03358')"))
+    assert page.locator(hatch).get_attribute("style") == "display: none;"  # one LEADER region
+    status_2019 = page.locator("#status").inner_text()
+    page.fill("#date", "2024-04-01")
+    page.dispatch_event("#date", "change")
+    assert page.locator(hatch).get_attribute("style") in ("", None)  # three of them in 2024
+    assert page.locator("#status").inner_text() != status_2019
+    shot(page, "map-leader-2024")
+    assert problems == []
+
+
+def test_map_state_restored_from_link_on_a_phone(open_view):
+    page, problems = open_view("/map?layer=leader&date=2019-04-01&kreis=03358", mobile=True)
+    page.wait_for_selector("path.kreis.selected")
+    assert page.input_value("#date") == "2019-04-01"
+    assert page.input_value("#layer") == "leader"
+    assert "Heidekreis" in page.locator("#info").inner_text()
+    shot(page, "map-phone")
+    assert problems == []
+
+
+def test_explorer_focus_and_table(open_view):
+    page, problems = open_view("/explore")
+    page.wait_for_selector("g.node")
+    page.click("g.node[data-id$='/id/network/ikm']")
+    page.wait_for_selector("g.node.focus[data-id$='/id/network/ikm']")
+    assert "focus=network%3Aikm" in page.url or "focus=network:ikm" in page.url
+    shot(page, "explore-ikm")
+    page.click("#tab-table")
+    assert "Metropolregion Hamburg" in page.locator("#edges").inner_text()
+    assert "/api/graph.csv?focus=" in page.get_attribute("#csv", "href")
+    shot(page, "explore-table")
+    assert problems == []
+
+
+def test_timeline_of_ikm(open_view):
+    page, problems = open_view("/timeline?subject=network:ikm&date=2019-04-15")
+    page.wait_for_selector("#timeline svg")
+    assert page.locator("#timeline circle.attested").count() >= 12
+    table = page.locator("#members-on-date").inner_text()
+    assert "Metropolregion Hamburg" in table and "2019-04-04" in table
+    assert "55. IKM-Tagung" in page.locator("#events").inner_text()
+    shot(page, "timeline-ikm")
+    assert problems == []
+
+
+def test_question_runs_with_a_parameter(open_view):
+    page, problems = open_view("/questions/40-gemeinden-of-kreis-by-leader-region")
+    page.wait_for_selector("#results tbody tr")
+    page.fill("#p-day", "2019-04-01")
+    page.click("#question-form button[type=submit]")
+    page.wait_for_function("document.querySelector('#status').textContent.startsWith('3 ')")
+    assert "day=2019-04-01" in page.url
+    assert "Naturparkregion" in page.locator("#results").inner_text()
+    shot(page, "question-leader")
+    page2, problems2 = open_view("/questions/42-region-kreise-area-population?region=region:hamburg")
+    page2.wait_for_selector("#chart svg rect")
+    page2.wait_for_selector("#result-map svg path.kreis")
+    shot(page2, "question-hamburg")
+    assert problems == [] and problems2 == []
