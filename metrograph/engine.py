@@ -248,6 +248,24 @@ def _ox_graph_format(ox: Any, name: str) -> Any:
             "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[name]
 
 
+def _exit_with_parent(interval: float = 1.0) -> None:
+    """Exit when the server process that started us is gone (killed with SIGKILL, so it could
+    not stop us), even in the middle of a query: pyoxigraph evaluates without the GIL, so this
+    thread keeps running. Otherwise an orphan would finish a runaway query on a core of its own.
+    """
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _worker_entry() -> None:
     """``python -c`` entry point of a worker process: argv holds its two pipe descriptors."""
     import sys
@@ -256,6 +274,7 @@ def _worker_entry() -> None:
     jobs = Connection(int(sys.argv[1]), writable=False)
     replies = Connection(int(sys.argv[2]), readable=False)
     isolated = _isolate_network()  # first, while this process is still single-threaded
+    _exit_with_parent()
     import pyoxigraph as ox
 
     release_path, release_meta, prefixes = jobs.recv()
