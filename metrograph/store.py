@@ -139,8 +139,22 @@ def open_read_only(release: Release) -> ox.Store:
     """Open the release's on-disk store read-only (safe in many processes at once)."""
     try:
         return ox.Store.read_only(str(release.store_path))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
         raise StoreError(f"cannot open the store of release {release.id}: {exc}") from exc
+
+
+def verify(release: Release) -> None:
+    """Open the store and read ``release.nq`` once, as the server will: StoreError if either
+    is unreadable, so ``serve`` fails at start-up instead of answering 500s or waiting forever
+    for query processes that cannot load the release."""
+    disk = open_read_only(release)
+    try:
+        next(iter(disk.quads_for_pattern(None, None, None, None)), None)
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"cannot read the store of release {release.id}: {exc}") from exc
+    del disk
+    copy = load_in_memory(release)  # the copy a query process makes; freed at once
+    del copy
 
 
 def load_in_memory(release: Release) -> ox.Store:
