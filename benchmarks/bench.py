@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common  # noqa: E402
+import common
 
 RESULTS = common.ROOT / "benchmarks" / "results"
 
@@ -419,7 +419,7 @@ def render(report: dict[str, Any], rows: list[Row]) -> str:
             f"{e['ratio_median'] if e['ratio_median'] is not None else '–'} | "
             f"{o['throughput_rps']} | {pe.get('throughput_rps', '–')} | {o['errors']}/"
             f"{pe.get('errors', '–')} | {floors.get(e['row'], '–')} |")
-    lines += ["", "## Targets", ""] + _targets(report)
+    lines += ["", "## Targets", "", *_targets(report)]
     return "\n".join(lines) + "\n"
 
 

@@ -8,6 +8,7 @@ stays clean.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -79,10 +80,8 @@ def du_mib(path: Path) -> float:
     total = 0
     for dirpath, _, files in os.walk(path):
         for name in files:
-            try:
+            with contextlib.suppress(OSError):
                 total += os.lstat(os.path.join(dirpath, name)).st_size
-            except OSError:
-                pass
     return round(total / 2**20, 1)
 
 
