@@ -93,8 +93,7 @@ def test_map_click_region_and_date(open_view):
     page.fill("#date", "2019-04-01")
     page.dispatch_event("#date", "change")
     assert "date=2019-04-01" in page.url
-    hatch = "path.hatch >> nth={}".format(
-        page.eval_on_selector_all("path.kreis", "ps => ps.findIndex(p => p.dataset.ags === '03358')"))
+    hatch = "path.hatch[data-ags='03358']"
     assert page.locator(hatch).get_attribute("style") == "display: none;"  # one LEADER region
     status_2019 = page.locator("#status").inner_text()
     page.fill("#date", "2024-04-01")

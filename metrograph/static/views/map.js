@@ -50,7 +50,8 @@ function draw() {
     const title = svg("title");
     title.textContent = feature.properties.label;
     path.append(title);
-    const hatch = svg("path", {d, "fill-rule": "evenodd", class: "hatch", fill: "url(#hatch)"});
+    const hatch = svg("path", {d, "fill-rule": "evenodd", class: "hatch", fill: "url(#hatch)",
+      "data-ags": feature.properties.ags});
     base_.append(path);
     overlay.append(hatch);
     paths.set(feature.properties.ags, {feature, path, hatch});
