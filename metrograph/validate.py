@@ -51,6 +51,7 @@ class _QuadsMemory(Memory):
     def __init__(self, quads: list[ox.Quad]) -> None:
         super().__init__()
         self.pending: list[ox.Quad] | None = quads
+        self.owner: rdflib.term.Node | None = None  # identifier of the graph using this store
 
     def load(self) -> None:
         if self.pending is None:
@@ -58,7 +59,7 @@ class _QuadsMemory(Memory):
         triples = (ox.Triple(q.subject, q.predicate, q.object) for q in self.pending)
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         self.pending = None
-        graph = rdflib.Graph(store=self)
+        graph = rdflib.Graph(store=self, identifier=self.owner)  # same context as the owner
         graph.parse(data=data, format="nt")
 
     def triples(self, pattern, context=None):  # type: ignore[no-untyped-def, override]
@@ -72,7 +73,10 @@ class _QuadsMemory(Memory):
 
 def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     """Union of the quads as one rdflib graph (graph names dropped), loaded on first read."""
-    return rdflib.Graph(store=_QuadsMemory(list(quads)))
+    store = _QuadsMemory(list(quads))
+    graph = rdflib.Graph(store=store)
+    store.owner = graph.identifier
+    return graph
 
 
 def _oxigraph_store(quads: list[ox.Quad]) -> ox.Store:

@@ -104,3 +104,22 @@ def test_build_engine_rejects_admin_must_fail_examples(example: Path,
 def test_build_engine_accepts_valid_examples(example: Path, shapes: rdflib.Graph) -> None:
     report = validate.validate(validate.to_rdflib(_example_quads(example)), shapes)
     assert report.conforms, validate.summarize(report)
+
+
+def test_to_rdflib_is_a_full_rdflib_graph_when_read() -> None:
+    """The build hands the quads to the fast engine; anything else reading the graph sees it all."""
+    quads = _example_quads(EXAMPLES / "valid" / "admin-units.ttl")
+    graph = validate.to_rdflib(quads)
+    assert len(graph) == len({(q.subject, q.predicate, q.object) for q in quads})
+    kreis = rdflib.URIRef(BASE + "id/kreis/03358")
+    assert graph.value(kreis, rdflib.URIRef(BASE + "ontology#nuts")) == rdflib.Literal("DE938")
+
+
+def test_pyshacl_reads_the_lazy_graph_in_full(shapes: rdflib.Graph) -> None:
+    """Without the fast engine the gate runs pySHACL on the same graph: it must see every triple."""
+    example = EXAMPLES / "invalid" / "admin-gemeinde-ags-not-in-kreis.ttl"
+    conforms, report, _ = pyshacl.validate(validate.to_rdflib(_example_quads(example)),
+                                           shacl_graph=shapes, inference="none", advanced=True)
+    assert not conforms
+    messages = " ".join(str(m) for m in report.objects(None, rdflib.SH.resultMessage))
+    assert "does not begin with the Kreis's AGS" in messages
