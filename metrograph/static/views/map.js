@@ -118,7 +118,13 @@ function showInfo() {
   const selected = paths.get(state.kreis);
   if (selected) {
     const p = selected.feature.properties;
-    const links = selected.feature.properties.regions.filter((l) => validOn(state.date, l.start, l.end));
+    const seen = new Set();
+    const links = selected.feature.properties.regions.filter((l) => {
+      const key = [l.region, l.kind, l.start, l.end].join("|");
+      if (seen.has(key) || !validOn(state.date, l.start, l.end)) return false;
+      seen.add(key);
+      return true;
+    });
     info.replaceChildren(
       el("h2", {}, link(selected.feature.id, p.label, base, lang)),
       el("p", {}, `AGS ${p.ags}`),
