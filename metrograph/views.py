@@ -54,11 +54,7 @@ def valid_on(day: str | None, start: str | None, end: str | None) -> bool:
     open ends are open. The same rule as queries/16."""
     if day is None:
         return True
-    if start and start > day[: len(start)]:
-        return False
-    if end and day[: len(end)] > end:
-        return False
-    return True
+    return not ((start and start > day[: len(start)]) or (end and day[: len(end)] > end))
 
 
 # --- geometry --------------------------------------------------------------------------------------
@@ -174,8 +170,10 @@ WHERE {
     BIND ("area" AS ?kind)
   }
   ?m dct:source ?source .
-  OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYear|time:inXSDgYearMonth) ?s }
-  OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYear|time:inXSDgYearMonth) ?e }
+  OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYear|
+                                              time:inXSDgYearMonth) ?s }
+  OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYear|
+                                              time:inXSDgYearMonth) ?e }
 }
 GROUP BY ?kreis ?region ?kind ?via
 """
@@ -324,8 +322,10 @@ WHERE {
     ?m a org:Membership ; org:organization ?organisation ; org:member ?member ; org:role ?role .
     OPTIONAL { ?m mg:membershipStatus mg:ExitReported . BIND ("exit" AS ?exit) }
     BIND (COALESCE(?exit, "membership") AS ?kind)
-    OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYear|time:inXSDgYearMonth) ?s }
-    OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYear|time:inXSDgYearMonth) ?e }
+    OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYear|
+                                              time:inXSDgYearMonth) ?s }
+    OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYear|
+                                              time:inXSDgYearMonth) ?e }
   } UNION {
     ?m a mg:AreaInclusion ; mg:includedIn ?organisation ; mg:includedUnit ?member .
     BIND ("area" AS ?kind) BIND (role:member AS ?role)
@@ -470,8 +470,10 @@ WHERE {
   BIND (COALESCE(?exit, "membership") AS ?kind)
   ?m dct:source ?source .
   OPTIONAL { ?source dct:issued ?sourceDate }
-  OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYear|time:inXSDgYearMonth) ?start }
-  OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYear|time:inXSDgYearMonth) ?end }
+  OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYear|
+                                              time:inXSDgYearMonth) ?start }
+  OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYear|
+                                              time:inXSDgYearMonth) ?end }
 }
 """
 

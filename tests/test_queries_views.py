@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-import pytest
-
-from metrograph import catalogue, namespaces, sources
 from conftest import ROOT
+
+from metrograph import catalogue, sources
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -409,7 +409,8 @@ def question_json(name: str) -> Response:
         rows = result["results"]["bindings"]
         truncated = len(rows) > MAX_QUESTION_ROWS
         rows = rows[:MAX_QUESTION_ROWS]
-        return {"name": query.name, "title": query.title, "columns": data.describe_columns(names, rows, _base()),
+        return {"name": query.name, "title": query.title,
+                "columns": data.describe_columns(names, rows, _base()),
                 "rows": rows, "truncated": truncated, "labels": _labels(rows),
                 "parameters": {k.value: v.value for k, v in bound.items()}}
     return _json(make)
