@@ -141,7 +141,7 @@ KREISE_QUERY = """
 SELECT ?kreis (SAMPLE(?l) AS ?label) (SAMPLE(?a) AS ?ags) (SAMPLE(?w) AS ?wkt)
 WHERE {
   ?kreis a/rdfs:subClassOf* mg:District ; mg:ags ?a ; geo:hasGeometry/geo:asWKT ?w .
-  OPTIONAL { ?kreis rdfs:label ?l FILTER (LANG(?l) = "de") }
+  OPTIONAL { ?kreis rdfs:label ?l FILTER (LANG(?l) IN ("de", "")) }
 }
 GROUP BY ?kreis
 """
@@ -184,7 +184,7 @@ SELECT ?region ?layer (SAMPLE(?de) AS ?label) (SAMPLE(?en) AS ?labelEn)
 WHERE {
   VALUES (?type ?layer) { (mg:MetropolitanRegion "metropolitan") (mg:LeaderRegion "leader") }
   ?region a ?type .
-  OPTIONAL { ?region rdfs:label ?de FILTER (LANG(?de) = "de") }
+  OPTIONAL { ?region rdfs:label ?de FILTER (LANG(?de) IN ("de", "")) }
   OPTIONAL { ?region rdfs:label ?en FILTER (LANG(?en) = "en") }
   OPTIONAL { ?nm a org:Membership ; org:member ?region ; org:organization ?network ;
                  org:role role:member . ?network a mg:CooperationNetwork . }
@@ -215,7 +215,7 @@ NETWORKS_QUERY = """
 SELECT ?network (SAMPLE(?de) AS ?label) (SAMPLE(?en) AS ?labelEn)
 WHERE {
   ?network a mg:CooperationNetwork .
-  OPTIONAL { ?network rdfs:label ?de FILTER (LANG(?de) = "de") }
+  OPTIONAL { ?network rdfs:label ?de FILTER (LANG(?de) IN ("de", "")) }
   OPTIONAL { ?network rdfs:label ?en FILTER (LANG(?en) = "en") }
 }
 GROUP BY ?network
@@ -345,7 +345,7 @@ WHERE {
   { ?m a org:Membership ; org:organization|org:member ?node }
   UNION { ?m a mg:AreaInclusion ; mg:includedIn|mg:includedUnit ?node }
   UNION { ?m a org:Post ; org:postIn|org:heldBy ?node }
-  OPTIONAL { ?node rdfs:label ?de FILTER (LANG(?de) = "de") }
+  OPTIONAL { ?node rdfs:label ?de FILTER (LANG(?de) IN ("de", "")) }
   OPTIONAL { ?node rdfs:label ?en FILTER (LANG(?en) = "en") }
   OPTIONAL { ?node rdfs:label ?any }
   OPTIONAL { ?node a ?type }
@@ -356,7 +356,7 @@ GROUP BY ?node
 ROLE_LABELS_QUERY = """
 SELECT ?role (SAMPLE(?de) AS ?label) (SAMPLE(?en) AS ?labelEn) WHERE {
   ?role a mg:Role .
-  OPTIONAL { ?role rdfs:label|skos:prefLabel ?de FILTER (LANG(?de) = "de") }
+  OPTIONAL { ?role rdfs:label|skos:prefLabel ?de FILTER (LANG(?de) IN ("de", "")) }
   OPTIONAL { ?role rdfs:label|skos:prefLabel ?en FILTER (LANG(?en) = "en") }
 } GROUP BY ?role
 """
@@ -496,7 +496,7 @@ WHERE {
   UNION { ?event schema:location ?subject . BIND ("location" AS ?how) }
   ?event schema:startDate ?s .
   OPTIONAL { ?event schema:endDate ?e }
-  OPTIONAL { ?event rdfs:label ?l FILTER (LANG(?l) = "de") }
+  OPTIONAL { ?event rdfs:label ?l FILTER (LANG(?l) IN ("de", "")) }
 }
 GROUP BY ?subject ?event
 ORDER BY ?start
@@ -504,7 +504,7 @@ ORDER BY ?start
 
 SUBJECT_QUERY = """
 SELECT ?subject (SAMPLE(?de) AS ?label) (SAMPLE(?en) AS ?labelEn) WHERE {
-  OPTIONAL { ?subject rdfs:label ?de FILTER (LANG(?de) = "de") }
+  OPTIONAL { ?subject rdfs:label ?de FILTER (LANG(?de) IN ("de", "")) }
   OPTIONAL { ?subject rdfs:label ?en FILTER (LANG(?en) = "en") }
 }
 GROUP BY ?subject
@@ -513,7 +513,7 @@ GROUP BY ?subject
 SOURCE_LABELS_QUERY = """
 SELECT ?source (SAMPLE(?de) AS ?label) (SAMPLE(?d) AS ?date) WHERE {
   ?source a mg:SourceDocument .
-  OPTIONAL { ?source rdfs:label ?de FILTER (LANG(?de) = "de") }
+  OPTIONAL { ?source rdfs:label ?de FILTER (LANG(?de) IN ("de", "")) }
   OPTIONAL { ?source dct:issued ?d }
 } GROUP BY ?source
 """

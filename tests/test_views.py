@@ -113,6 +113,8 @@ def test_timeline_of_ikm(client):
     assert "2019-04-04" in dates
     assert any(e["start"] == "2019-04-04" for e in t["events"])
     assert t["posts"]
+    # people's names carry no language tag; they must still be shown by name
+    assert "Jakob Richter" in {p["personLabel"] for p in t["posts"]}
     leader = client.get("/api/timeline.json?subject=organisation:leader-hohe-heide").get_json()
     assert {(m["start"], m["end"]) for m in leader["memberships"]} == {("2023", "2027")}
     assert client.get("/api/timeline.json?subject=kreis:99999").status_code == 400
