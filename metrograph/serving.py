@@ -42,6 +42,9 @@ def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
         "timeout": math.ceil(float(settings["query_timeout"])) + 30,
         "graceful_timeout": 10,
         "preload_app": False,  # open stores after fork
+        # GET queries may be as long as max_query_bytes (percent-encoded up to 3x); the size
+        # limit is ours (413), not gunicorn's default 4094-byte request line (an HTML 414).
+        "limit_request_line": 0,
         "post_worker_init": _warm,
         "worker_exit": _close,
         "accesslog": "-",

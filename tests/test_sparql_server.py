@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -205,3 +206,17 @@ def test_service_description_and_headers_over_http(server):
         urllib.request.urlopen(request, timeout=30)
     assert info.value.code == 304
     info.value.close()
+
+
+def test_long_get_query_is_not_cut_by_the_http_server(server):
+    """A GET query within max_query_bytes but with a request line over gunicorn's default
+    limits (4094, at most 8190) reaches the endpoint instead of an HTML 414."""
+    query = "SELECT * WHERE { VALUES ?x { 1 } } # " + "ä" * 1500
+    assert len(query.encode()) < TEST_LIMITS["max_query_bytes"]
+    url = server + "?" + urllib.parse.urlencode({"query": query})
+    assert len(url) > 8190
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.status == 200
+        assert json.loads(response.read())["results"]["bindings"] == [
+            {"x": {"type": "literal", "value": "1",
+                   "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]

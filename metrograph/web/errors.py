@@ -12,6 +12,8 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     body = f"{status} {message}\n"
     response = Response(body, status=status, mimetype="text/plain")
     response.headers["Access-Control-Allow-Origin"] = "*"
+    # messages may quote the request (a path, a prefix): never let a browser sniff it as HTML
+    response.headers["X-Content-Type-Options"] = "nosniff"
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
