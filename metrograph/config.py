@@ -47,6 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Total bytes of serialized results the cache keeps per process.", int),
     Setting("query_queue", 4,
             "Queries that may wait for a busy query worker per process (503 beyond).", int),
+    Setting("query_spares", 1,
+            "Loaded query processes kept in reserve per server process to replace a killed one "
+            "at once.", int),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -315,22 +315,42 @@ class _Worker:
 class _Pool:
     """Worker processes of one server process, started as fresh interpreters (never forked)."""
 
-    def __init__(self, size: int, release: store.Release, prefixes: dict[str, str]) -> None:
+    def __init__(self, size: int, release: store.Release, prefixes: dict[str, str],
+                 spares: int = 1) -> None:
         self._release = release
         self._prefixes = prefixes
         self.pid = os.getpid()
         self.idle: queue.Queue[_Worker] = queue.Queue()
+        # loaded workers held back to replace a killed one at once: loading the release takes
+        # seconds, and without a spare the other clients' queries would queue up meanwhile
+        self.spare: queue.Queue[_Worker] = queue.Queue()
         self.workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self.closed = False
         for _ in range(size):
-            self.replace()
+            self._spawn(self.idle)
+        for _ in range(spares):
+            self._spawn(self.spare)
 
     def replace(self) -> None:
-        """Start one worker in the background; it joins ``idle`` once its store is loaded."""
-        threading.Thread(target=self._start_one, daemon=True).start()
+        """Put a loaded spare to work at once, if one is ready, and load a new one behind it."""
+        try:
+            worker = self.spare.get_nowait()
+        except queue.Empty:
+            self._spawn(self.idle)
+            return
+        if worker.alive():
+            self.idle.put(worker)
+            self._spawn(self.spare)
+        else:
+            self.kill(worker)
+            self._spawn(self.idle)
 
-    def _start_one(self) -> None:
+    def _spawn(self, into: queue.Queue[_Worker]) -> None:
+        """Start one worker in the background; it joins ``into`` once its store is loaded."""
+        threading.Thread(target=self._start_one, args=(into,), daemon=True).start()
+
+    def _start_one(self, into: queue.Queue[_Worker]) -> None:
         job_r, job_w = os.pipe()
         reply_r, reply_w = os.pipe()
         env = dict(os.environ)
@@ -358,7 +378,7 @@ class _Pool:
                 self._kill(worker)
                 return
             self.workers.add(worker)
-        self.idle.put(worker)
+        into.put(worker)
 
     def kill(self, worker: _Worker) -> None:
         with self._lock:
@@ -396,6 +416,7 @@ class Engine:
         self.max_query_bytes = int(settings["max_query_bytes"])
         self.size = max(1, int(settings["query_workers"]))
         self.queue = max(0, int(settings.get("query_queue", 2 * self.size)))
+        self.spares = max(0, int(settings.get("query_spares", 1)))
         self.prefixes = prefixes(settings["base_iri"])
         self._cache: OrderedDict[tuple, Result] = OrderedDict()
         self._cache_bytes = 0
@@ -497,7 +518,7 @@ class Engine:
         with self._lock:
             if self._pool is None or self._pool.pid != os.getpid():
                 # a pool inherited through fork belongs to the parent: never touch it
-                self._pool = _Pool(self.size, self.release, self.prefixes)
+                self._pool = _Pool(self.size, self.release, self.prefixes, self.spares)
             return self._pool
 
     def _retry(self, message: str, seconds: int) -> ServiceUnavailable:

@@ -53,10 +53,12 @@ def pids(engine: Engine) -> set[int]:
 
 
 def wait_full(engine: Engine) -> None:
+    """Until every query process, the working ones and the loaded spares, is ready."""
+    wanted = engine.size + engine.spares
     deadline = time.monotonic() + 60
-    while len(pids(engine)) < engine.size and time.monotonic() < deadline:
+    while len(pids(engine)) < wanted and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(pids(engine)) == engine.size
+    assert len(pids(engine)) == wanted
 
 
 def alive(pid: int) -> bool:
@@ -213,7 +215,7 @@ def test_overload_answers_503_with_retry_after_at_once(var_dir):
 
 
 def test_worker_killed_from_outside_is_replaced(var_dir):
-    single = new_engine(var_dir, query_workers=1)
+    single = new_engine(var_dir, query_workers=1, query_spares=0)
     try:
         single.execute("ASK {} # warm")
         pool = single._get_pool()
@@ -251,3 +253,21 @@ def test_workers_have_no_network(engine):
         listener.accept()
     listener.close()
     assert reply[0] == "eval"
+
+
+def test_a_loaded_spare_takes_over_from_a_killed_worker_at_once(var_dir):
+    """After a time-limit kill the next query runs on the spare that was already loaded,
+    instead of waiting for a new process to load the release."""
+    engine = new_engine(var_dir, query_timeout=1.0, query_workers=1, query_spares=1)
+    try:
+        wait_full(engine)
+        pool = engine._get_pool()
+        [spare] = list(pool.spare.queue)
+        with pytest.raises(ServiceUnavailable):
+            engine.execute(CARTESIAN)
+        assert [w.process.pid for w in pool.idle.queue] == [spare.process.pid]
+        assert count(engine.execute("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")) == TOTAL
+        wait_full(engine)  # and a new spare is loaded behind it
+        assert spare.process.pid in pids(engine)
+    finally:
+        engine.close()
