@@ -19,7 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from metrograph import catalogue, rdfize, sources, store, validate
+from metrograph import catalogue, rdfize, selfdesc, sources, store, validate
 from metrograph import namespaces as ns
 from metrograph.errors import DataError, ValidationFailed
 
@@ -177,13 +177,18 @@ def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Relea
     try:
         # The store is written in a thread (pyoxigraph's loader runs without the GIL) while
         # SHACL validates; nothing is published unless both succeed.
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        with ThreadPoolExecutor(max_workers=2) as pool:
             progress(f"writing release {rid} while validating against shapes/ (SHACL) ...")
             written = pool.submit(store.write_store, staging, nquads, union)
+            # search index, dumps, VoID/DCAT, SPARQL examples: also beside the validation
+            described = pool.submit(selfdesc.write_release_files, staging, nquads, rid, base,
+                                    project_dir)
             report = _validate(quads, project_dir, base, var_dir)
             lap("validate")
             written.result()
             lap("write (after validation)")
+            publication = described.result()
+            lap("self-description (after validation)")
         (staging / "shacl-report.ttl").write_text(report.turtle())
         progress("running queries/ against the new store ...")
         query_rows = smoke_run_queries(staging / store.STORE_DIRNAME, project_dir, base)
@@ -198,6 +203,7 @@ def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Relea
             "shacl_conforms": True,
             "build_seconds": round(time.monotonic() - started, 2),
             "step_seconds": timings,
+            "publication": publication,
         }
         release = store.publish(staging, meta, var_dir)
     except BaseException:
