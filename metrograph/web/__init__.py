@@ -21,10 +21,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["METROGRAPH"] = settings
     app.extensions["metrograph"] = AppState.open(settings)
 
-    from metrograph.web import errors, resources, sparql, views
+    from metrograph.web import catalog, errors, resources, sparql, views
 
     errors.init_app(app)
     sparql.init_app(app)
     resources.init_app(app)
+    catalog.init_app(app)
     views.init_app(app)
     return app
