@@ -25,7 +25,11 @@ data: the documents say the same in every deployment.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -41,11 +45,13 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from metrograph import dumps as dumps_mod
 from metrograph import namespaces as ns
 from metrograph import search, sources
+from metrograph.errors import DataError
 from metrograph.namespaces import SCHEMA, SD, SH, VOID
 
 __all__ = ["Statistics", "dcat_graph", "sparql_examples_graph", "statistics", "void_graph",
            "write_release_files"]
 
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 VOID_FILENAME = "void.ttl"
 DCAT_FILENAME = "dcat.ttl"
 EXAMPLES_FILENAME = "sparql-examples.ttl"
@@ -353,12 +359,43 @@ def _write_turtle(graph: Graph, path: Path) -> None:
 
 def write_release_files(release_dir: Path, nquads: bytes, release_id: str, base: str,
                         project_dir: Path, built_at: str | None = None) -> dict[str, Any]:
-    """Write the search index, the dumps, VoID/DCAT and the SPARQL examples of a release.
+    """Write the search index, the dumps, VoID/DCAT and the SPARQL examples of a release, in a
+    fresh interpreter; return a summary for ``release.json``.
 
-    ``nquads`` are the release's canonical N-Quads (named graphs, sorted distinct lines). The
-    build runs this beside the SHACL validation; here the dumps are written in a thread of
-    their own (gzip and the Turtle serializer run in native code) while the index and the
-    statistics are computed.
+    The build calls this from a thread while SHACL validates in its main thread. The work is
+    mostly Python, and a Python thread competing for the GIL made the validation about as much
+    slower as the work took (measured: a busy thread doubled the validation time), so it runs
+    in a process of its own that gets ``nquads`` on stdin and uses the other core.
+    """
+    args = json.dumps({"release_dir": str(release_dir), "release_id": release_id, "base": base,
+                       "project_dir": str(project_dir), "built_at": built_at})
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(_PACKAGE_PARENT), env.get("PYTHONPATH", "")) if p)
+    proc = subprocess.run(
+        [sys.executable, "-c", "from metrograph.selfdesc import _main; _main()", args],
+        input=nquads, capture_output=True, env=env, check=False)
+    if proc.returncode != 0:
+        raise DataError("writing the search index, dumps and VoID failed:\n"
+                        + proc.stderr.decode("utf-8", "replace")[-4000:])
+    return json.loads(proc.stdout)
+
+
+def _main() -> None:
+    """Entry point of the process started by :func:`write_release_files`."""
+    args = json.loads(sys.argv[-1])
+    nquads = sys.stdin.buffer.read()
+    summary = write_release_files_here(
+        Path(args["release_dir"]), nquads, args["release_id"], args["base"],
+        Path(args["project_dir"]), args["built_at"])
+    sys.stdout.write(json.dumps(summary))
+
+
+def write_release_files_here(release_dir: Path, nquads: bytes, release_id: str, base: str,
+                             project_dir: Path, built_at: str | None = None) -> dict[str, Any]:
+    """:func:`write_release_files` in this process. ``nquads`` are the release's canonical
+    N-Quads (named graphs, sorted distinct lines). The dumps are written in a thread of their
+    own (gzip runs without the GIL) while the index and the statistics are computed.
     """
     release_dir = Path(release_dir)
     built_at = built_at or datetime.now(UTC).replace(microsecond=0).isoformat()

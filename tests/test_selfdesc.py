@@ -144,3 +144,13 @@ def test_used_prefixes_include_empty_local_names_and_skip_iris_strings_comments(
     query = ('SELECT * WHERE { ?s rdfs:label "kreis:x" ; <http://mg:x> ?o '
              'FILTER STRSTARTS(STR(?o), STR(wd:)) } # mg:comment')
     assert selfdesc.used_prefixes(query, known) == ["rdfs", "wd"]
+
+
+def test_a_failing_writer_process_fails_the_build_step(tmp_path, base):
+    from metrograph.errors import DataError
+
+    not_a_folder = tmp_path / "release"
+    not_a_folder.write_text("a file, not a folder")
+    with pytest.raises(DataError, match="search index, dumps and VoID failed"):
+        selfdesc.write_release_files(not_a_folder, b"", "0" * 16, base,
+                                     Path(__file__).resolve().parent.parent)
