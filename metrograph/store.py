@@ -76,7 +76,12 @@ def publish(staging: Path, meta: dict[str, Any], var_dir: Path) -> Release:
     """Move a finished staging folder into place and point ``current`` at it (atomic)."""
     var_dir = Path(var_dir)
     final = var_dir / "releases" / meta["release_id"]
-    if final.exists():  # same data built again: identical store, refresh only the metadata
+    if final.exists():
+        # Same data built again: the store is identical. Keep the folder (a server may have it
+        # open), add any build product it lacks (written by a newer version), refresh metadata.
+        for item in staging.iterdir():
+            if not (final / item.name).exists():
+                os.rename(item, final / item.name)
         shutil.rmtree(staging)
         _write_json_atomically(final / META_FILENAME, meta)
     else:

@@ -59,6 +59,15 @@ def test_same_inputs_give_the_same_release_id(project: Path, tmp_path: Path) -> 
     assert first.meta["counts"] == second.meta["counts"]
 
 
+def test_rebuild_of_the_same_data_adds_missing_build_products(project: Path, tmp_path: Path) -> None:
+    settings = settings_for(project, tmp_path / "var")
+    first = build.build(settings, quiet)
+    (first.path / "shacl-report.ttl").unlink()  # as if built by a version without this file
+    again = build.build(settings, quiet)
+    assert again.id == first.id and again.path == first.path
+    assert (again.path / "shacl-report.ttl").exists()
+
+
 def test_changed_input_gives_a_new_release_and_switches_current(project: Path, tmp_path: Path) -> None:
     settings = settings_for(project, tmp_path / "var")
     first = build.build(settings, quiet)
