@@ -12,9 +12,7 @@ plain-text 400.
 from __future__ import annotations
 
 import json
-import os
 import re
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from metrograph import negotiate, search, selfdesc
 from metrograph.engine import cache_key_digest
 from metrograph.errors import BadRequest, NotAcceptable, NotFound, ServiceUnavailable
 from metrograph.web.http import conditional, cors
+from metrograph.web.state import per_release
 
 bp = Blueprint("catalog", __name__, template_folder="../templates")
 
@@ -45,22 +44,13 @@ SITEMAP_MAX_URLS = 50_000
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
 
-_lock = threading.RLock()  # a cached value may be made from another one
 
 
 def _state() -> Any:
     return current_app.extensions["metrograph"]
 
 
-def _cached(name: str, make: Callable[[], Any]) -> Any:
-    """One object per process and release (opened or parsed on first use)."""
-    state = _state()
-    holder: dict = current_app.extensions.setdefault("metrograph.catalog", {})
-    key = (os.getpid(), state.release.id, name)
-    with _lock:
-        if key not in holder:
-            holder[key] = make()
-        return holder[key]
+_cached = per_release
 
 
 def _release_file(name: str) -> Path:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,9 +26,9 @@ from metrograph.engine import cache_key_digest
 from metrograph.errors import BadRequest, DataError, NotFound
 from metrograph.namespaces import prefixes
 from metrograph.web.http import conditional
+from metrograph.web.state import per_release
 
 bp = Blueprint("views", __name__, template_folder="../templates")
-_lock = threading.Lock()
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
 MAX_QUESTION_ROWS = 5000
 
@@ -101,18 +99,7 @@ def _state() -> Any:
     return current_app.extensions["metrograph"]
 
 
-def _cached(name: str, make: Callable[[], Any]) -> Any:
-    state = _state()
-    holder: dict = current_app.extensions.setdefault("metrograph.views", {})
-    key = (os.getpid(), state.release.id, name)
-    with _lock:
-        if key in holder:
-            return holder[key]
-    made = make()
-    with _lock:
-        if len(holder) > 256:
-            holder.clear()
-        return holder.setdefault(key, made)
+_cached = per_release
 
 
 def _run(query: str, substitutions: dict[str, Any] | None = None) -> data.Rows:
