@@ -133,6 +133,13 @@ def smoke_run_queries(store_path: Path, project_dir: Path, base: str) -> dict[st
     return rows
 
 
+def _write_and_smoke_run(staging: Path, nquads: bytes, union: bytes, project_dir: Path,
+                         base: str) -> dict[str, int]:
+    """Write the store, then run queries/ against it (both mostly outside the GIL)."""
+    store.write_store(staging, nquads, union)
+    return smoke_run_queries(staging / store.STORE_DIRNAME, project_dir, base)
+
+
 def _validate(quads: list[ox.Quad], project_dir: Path, base: str, var_dir: Path) -> validate.Report:
     """Run the SHACL gate; on violations write the full report and raise ValidationFailed."""
     shapes = validate.load_shapes(sources.shape_files(project_dir), base)
@@ -175,24 +182,22 @@ def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Relea
     rid = release_id(nquads)
     staging = store.new_staging_dir(var_dir)
     try:
-        # The store is written in a thread (pyoxigraph's loader runs without the GIL) while
-        # SHACL validates; nothing is published unless both succeed.
+        # The store is written and the catalogue queries run in a thread (pyoxigraph's loader
+        # and query engine run without the GIL) while SHACL validates; nothing is published
+        # unless all succeed.
         with ThreadPoolExecutor(max_workers=2) as pool:
-            progress(f"writing release {rid} while validating against shapes/ (SHACL) ...")
-            written = pool.submit(store.write_store, staging, nquads, union)
+            progress(f"writing release {rid} and running queries/ while validating (SHACL) ...")
+            written = pool.submit(_write_and_smoke_run, staging, nquads, union, project_dir, base)
             # search index, dumps, VoID/DCAT, SPARQL examples: also beside the validation
             described = pool.submit(selfdesc.write_release_files, staging, nquads, rid, base,
                                     project_dir)
             report = _validate(quads, project_dir, base, var_dir)
             lap("validate")
-            written.result()
-            lap("write (after validation)")
+            query_rows = written.result()
+            lap("write and queries (after validation)")
             publication = described.result()
             lap("self-description (after validation)")
         (staging / "shacl-report.ttl").write_text(report.turtle())
-        progress("running queries/ against the new store ...")
-        query_rows = smoke_run_queries(staging / store.STORE_DIRNAME, project_dir, base)
-        lap("queries")
         meta = {
             "release_id": rid,
             "base_iri": base,
