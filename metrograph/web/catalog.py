@@ -68,14 +68,9 @@ def _index() -> search.SearchIndex:
 
 
 def _language() -> str:
-    from metrograph.web.resources import LANGUAGES
+    from metrograph.web.resources import page_language
 
-    wanted = request.args.get("lang")
-    if wanted:
-        if wanted not in LANGUAGES:
-            raise BadRequest(f"lang must be one of {', '.join(LANGUAGES)}")
-        return wanted
-    return request.accept_languages.best_match(LANGUAGES, default="de") or "de"
+    return page_language()
 
 
 def _layout(lang: str, path: str, keep: tuple[str, ...] = ()) -> dict[str, Any]:

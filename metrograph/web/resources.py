@@ -162,13 +162,17 @@ def _resolve(path: str) -> tuple[str, str | None]:
     raise NotFound(f"nothing is known about {base}{path.lstrip('/')} in this release")
 
 
-def _language() -> str:
+def page_language() -> str:
+    """The page language: ``?lang=`` (400 if unknown), else Accept-Language, else German."""
     wanted = request.args.get("lang")
     if wanted:
         if wanted not in LANGUAGES:
             raise BadRequest(f"lang must be one of {', '.join(LANGUAGES)}")
         return wanted
     return request.accept_languages.best_match(LANGUAGES, default="de") or "de"
+
+
+_language = page_language
 
 
 def _date() -> dt.date | None:
