@@ -9,10 +9,12 @@ When every worker is busy and ``query_queue`` requests already wait, further req
 with ``Retry-After`` at once. Successful results are kept in a bounded LRU cache keyed by the
 release id, the query, the dataset and the format.
 
-The pool is created lazily in the process that first uses it (after gunicorn forks) and worker
-processes are *spawned* (fresh interpreters), never forked from a process holding a store.
-Before loading anything, each worker moves itself into a network namespace of its own where
-the kernel allows it, so even a query that slipped past the SERVICE check reaches nothing.
+The pool is created lazily in the process that first uses it (after gunicorn forks). It starts
+one template process (a fresh interpreter, see :mod:`metrograph.template`) that loads the
+release once and forks the workers from itself: a killed worker is replaced in milliseconds and
+the workers share the loaded store copy-on-write. Before loading anything, the template moves
+into a network namespace of its own where the kernel allows it (the workers inherit it), so
+even a query that slipped past the SERVICE check reaches nothing.
 """
 
 from __future__ import annotations
@@ -22,17 +24,15 @@ import hashlib
 import os
 import queue
 import re
-import subprocess
-import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 from metrograph import sparql, store
 from metrograph.errors import BadRequest, PayloadTooLarge, ServiceUnavailable
+from metrograph.template import ForkedProcess, Template
 
 __all__ = ["FORMATS", "GRAPH_FORMATS", "RESULT_FORMATS", "Engine", "Format", "Result"]
 
@@ -74,7 +74,6 @@ BOOLEAN_FORMATS = ("json", "xml")
 OVERLOAD_RETRY_AFTER = 2
 #: Seconds a request may wait beyond query_timeout for a worker that is still loading the store
 WORKER_START_ALLOWANCE = 120.0
-_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -266,23 +265,9 @@ def _exit_with_parent(interval: float = 1.0) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _worker_entry() -> None:
-    """``python -c`` entry point of a worker process: argv holds its two pipe descriptors."""
-    import sys
-    from multiprocessing.connection import Connection
-
-    jobs = Connection(int(sys.argv[1]), writable=False)
-    replies = Connection(int(sys.argv[2]), readable=False)
-    isolated = _isolate_network()  # first, while this process is still single-threaded
-    _exit_with_parent()
-    import pyoxigraph as ox
-
-    release_path, release_meta, prefixes = jobs.recv()
-    db = store.load_in_memory(store.Release(Path(release_path), release_meta))
-    try:
-        replies.send(("ready", isolated))
-    except (BrokenPipeError, OSError):
-        return  # the engine closed while this worker was loading
+def serve_jobs(db: Any, ox: Any, prefixes: dict[str, str], jobs: Connection,
+               replies: Connection) -> None:
+    """A worker's loop: evaluate each job on ``db`` and send the reply, until the pipe closes."""
     while True:
         try:
             job = jobs.recv()
@@ -296,14 +281,17 @@ def _worker_entry() -> None:
             reply = ("too_large", str(exc))
         except Exception as exc:  # evaluation errors (unbound service name, type errors...)
             reply = ("eval", f"{type(exc).__name__}: {exc}")
-        replies.send(reply)
+        try:
+            replies.send(reply)
+        except (BrokenPipeError, OSError):
+            return
 
 
 # --- the pool, in the server process -----------------------------------------------------------
 
 @dataclass(eq=False)
 class _Worker:
-    process: subprocess.Popen
+    process: ForkedProcess
     jobs: Connection
     replies: Connection
     isolated: bool = False
@@ -327,6 +315,7 @@ class _Pool:
         self.workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self.closed = False
+        self._template = Template(release, prefixes)
         for _ in range(size):
             self._spawn(self.idle)
         for _ in range(spares):
@@ -351,28 +340,11 @@ class _Pool:
         threading.Thread(target=self._start_one, args=(into,), daemon=True).start()
 
     def _start_one(self, into: queue.Queue[_Worker]) -> None:
-        job_r, job_w = os.pipe()
-        reply_r, reply_w = os.pipe()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(_PACKAGE_PARENT), env.get("PYTHONPATH", "")) if p)
         try:
-            process = subprocess.Popen(
-                [sys.executable, "-c", "from metrograph.engine import _worker_entry; "
-                 "_worker_entry()", str(job_r), str(reply_w)],
-                pass_fds=(job_r, reply_w), stdin=subprocess.DEVNULL, env=env)
-        finally:
-            os.close(job_r)
-            os.close(reply_w)
-        worker = _Worker(process, Connection(job_w, readable=False),
-                         Connection(reply_r, writable=False))
-        try:
-            worker.jobs.send((str(self._release.path), self._release.meta, self._prefixes))
-            tag, isolated = worker.replies.recv()
-        except (EOFError, OSError):
-            self._kill(worker)
+            process, jobs, replies = self._template.fork()
+        except (EOFError, OSError, ValueError):
             return  # could not load the store; requests time out waiting and say so
-        worker.isolated = bool(isolated) and tag == "ready"
+        worker = _Worker(process, jobs, replies, isolated=self._template.isolated)
         with self._lock:
             if self.closed:
                 self._kill(worker)
@@ -400,6 +372,7 @@ class _Pool:
             self.workers.clear()
         for worker in workers:
             self._kill(worker)
+        self._template.close()
 
 
 class Engine:

@@ -271,3 +271,13 @@ def test_a_loaded_spare_takes_over_from_a_killed_worker_at_once(var_dir):
         assert spare.process.pid in pids(engine)
     finally:
         engine.close()
+
+
+def test_query_processes_are_forked_from_one_template_holding_the_store(engine):
+    """Workers are children of the template process (loaded once), not fresh interpreters."""
+    wait_full(engine)
+    template_pid = engine._get_pool()._template.process.pid
+    for pid in pids(engine):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        assert parent == template_pid
