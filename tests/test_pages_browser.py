@@ -9,16 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from servers import start_server
+from servers import CHROMIUM, chromium, start_server
 
 from metrograph import build, config
 
 pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 EVIL = "<script>alert(1)</script>Heide & <b>kreis</b>"
 
 if CHROMIUM is None:
@@ -54,10 +51,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def open_page(browser, url: str, name: str, mobile: bool = False):

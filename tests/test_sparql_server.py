@@ -7,69 +7,32 @@ time limit while another client is answered; a SERVICE query reaches nothing.
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 import rdflib
+from servers import start_server
 from sparql_fixtures import BASE, GRAPH_B, ITEMS, TEST_LIMITS, TRICKY, make_release
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 pytestmark = pytest.mark.server
-ROOT = Path(__file__).resolve().parent.parent
 SPECIAL = BASE + "id/test/special"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("server-var")
     make_release(var_dir)
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.update({f"METROGRAPH_{k.upper()}": str(v) for k, v in {
-        **TEST_LIMITS, "var_dir": var_dir, "base_iri": BASE, "host": "127.0.0.1", "port": port,
-        "workers": 2}.items()})
-    log = (var_dir / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from metrograph import config, serving; "
-         "sys.argv = ['metrograph-serve']; sys.exit(serving.run(config.load()))"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/sparql"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=30) as response:
-                if response.status == 200:
-                    break
-        except (urllib.error.URLError, ConnectionError):
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            log.close()
-            process.kill()
-            pytest.fail("server did not start:\n" + (var_dir / "server.log").read_text())
-        time.sleep(0.2)
-    yield url
-    process.terminate()
-    try:
-        process.wait(20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    url, stop = start_server(var_dir, {**TEST_LIMITS, "base_iri": BASE, "workers": 2},
+                             timeout=60)
+    yield url + "/sparql"
+    stop()
 
 
 def wrapper(url: str, query: str, fmt=JSON, method=None) -> SPARQLWrapper:

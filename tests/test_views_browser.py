@@ -5,18 +5,14 @@ timeline shows the IKM, a question runs with a parameter. Screenshots go to test
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from servers import start_server
+from servers import CHROMIUM, chromium, start_server
 
 pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 if CHROMIUM is None:
     pytest.skip("no chromium binary on this machine (CI installs the Debian package)",
@@ -35,10 +31,8 @@ def site(settings, release):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
