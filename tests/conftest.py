@@ -78,3 +78,14 @@ def app(settings: dict[str, Any], release: store.Release):
 def client(app) -> Iterator[Any]:
     with app.test_client() as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def virtuoso() -> Iterator[Any]:
+    """A private Virtuoso (tests/virtuoso.py) for the remote-store tests; stopped at session end."""
+    import virtuoso as harness
+
+    if not (harness.VIRTUOSO and harness.ISQL):
+        pytest.skip("virtuoso-t/isql-vt not installed (.ci/run installs virtuoso-opensource)")
+    with harness.Virtuoso() as instance:
+        yield instance

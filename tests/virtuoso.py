@@ -1,0 +1,209 @@
+"""A private Virtuoso 7 instance for tests (Debian ``virtuoso-opensource``; ``.ci/run`` installs it).
+
+``Virtuoso()`` writes its own ``virtuoso.ini`` into a fresh temporary directory, binds ISQL and
+HTTP to 127.0.0.1 on free ports, waits for ``/sparql`` and creates a SQL user that may write over
+HTTP (digest auth) while anonymous ``/sparql`` stays read-only:
+
+- ``query_url``  ``/sparql`` (anonymous, read-only)
+- ``update_url`` ``/sparql-auth`` (digest auth; SPARQL Update as form ``update=`` or body)
+- ``gsp_url``    ``/sparql-graph-crud-auth`` (digest auth; Graph Store Protocol with ``?graph=``)
+
+Anonymous writes are refused (``/sparql``: 500 SR186; ``-auth`` endpoints: 401).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+VIRTUOSO = shutil.which("virtuoso-t")
+ISQL = shutil.which("isql-vt")
+#: 8 KiB pages; ~20000 buffers is ~170 MB of cache, enough for test graphs of a few 100k triples.
+NUMBER_OF_BUFFERS = 20000
+MAX_DIRTY_BUFFERS = 15000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _ini(directory: Path, sql_port: int, http_port: int, query_timeout: int,
+         max_rows: int) -> str:
+    """Only the settings this harness needs; everything else keeps Virtuoso's built-in default."""
+    db = directory / "db"
+    return f"""\
+[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+MaxClientConnections = 8
+CheckpointInterval = 60
+NumberOfBuffers = {NUMBER_OF_BUFFERS}
+MaxDirtyBuffers = {MAX_DIRTY_BUFFERS}
+MaxQueryMem = 256M
+ThreadsPerQuery = 2
+AsyncQueueMaxThreads = 4
+DirsAllowed = ., {directory / "load"}
+VADInstallDir = {directory / "vad"}
+AllowOSCalls = 0
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {directory / "vsp"}
+ServerThreads = 8
+MaxClientConnections = 8
+MaxKeepAlives = 8
+KeepAliveTimeout = 10
+Charset = UTF-8
+EnabledDavVSP = 0
+
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryExecutionTime = {query_timeout}
+MaxQueryCostEstimationTime = 0
+"""
+
+
+class Virtuoso:
+    """A running private Virtuoso; ``stop()`` (or leaving the ``with`` block) removes everything."""
+
+    def __init__(self, query_timeout: int = 30, max_rows: int = 100000,
+                 startup_timeout: float = 60.0) -> None:
+        if not (VIRTUOSO and ISQL):
+            raise RuntimeError("virtuoso-t/isql-vt not found (.ci/run installs virtuoso-opensource)")
+        self.directory = Path(tempfile.mkdtemp(prefix="metrograph-virtuoso-"))
+        for sub in ("db", "load", "vad", "vsp"):
+            (self.directory / sub).mkdir()
+        self.load_dir = self.directory / "load"  # in DirsAllowed: files for ld_dir / TTLP
+        self.sql_port, self.http_port = _free_port(), _free_port()
+        self.ini = self.directory / "virtuoso.ini"
+        self.ini.write_text(_ini(self.directory, self.sql_port, self.http_port, query_timeout,
+                                 max_rows))
+        self.log = self.directory / "db" / "virtuoso.log"
+        self._dba_password = "dba"  # replaced by a random one right after start
+        self.user = "metrograph"
+        self.password = secrets.token_hex(16)
+        base = f"http://127.0.0.1:{self.http_port}"
+        self.query_url = base + "/sparql"
+        self.update_url = base + "/sparql-auth"
+        self.gsp_url = base + "/sparql-graph-crud-auth"
+        started = time.monotonic()
+        self._output = (self.directory / "stdout.log").open("wb")
+        self.process = subprocess.Popen(
+            [VIRTUOSO, "+foreground", "+configfile", str(self.ini)], cwd=self.directory / "db",
+            stdout=self._output, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self._wait(startup_timeout)
+            self._setup()
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_seconds = time.monotonic() - started
+
+    def __enter__(self) -> Virtuoso:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = ""
+        for path in (self.log, self.directory / "stdout.log"):
+            if path.exists():
+                text += "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) + "\n"
+        return text
+
+    def _wait(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        probe = self.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"virtuoso-t exited with {self.process.returncode}:\n"
+                                   + self.log_tail())
+            try:
+                with urllib.request.urlopen(probe, timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Virtuoso did not answer within {timeout:.0f} s:\n"
+                                   + self.log_tail())
+            time.sleep(0.3)
+
+    def _setup(self) -> None:
+        dba_password = secrets.token_hex(16)
+        self.isql(f"DB.DBA.USER_CHANGE_PASSWORD('dba', 'dba', '{dba_password}');")
+        self._dba_password = dba_password
+        # SPARQL_UPDATE is the role /sparql-auth and /sparql-graph-crud-auth require; the
+        # anonymous endpoint runs as SPARQL (user "nobody"), which gets read permission only.
+        self.isql(f"""
+DB.DBA.USER_CREATE('{self.user}', '{self.password}');
+GRANT SPARQL_SELECT TO "{self.user}";
+GRANT SPARQL_UPDATE TO "{self.user}";
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET('nobody', 1);
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET('{self.user}', 7);
+""")
+
+    def isql(self, sql: str, timeout: float = 120) -> str:
+        """Run SQL statements (each ending in ``;``) as dba; raise RuntimeError on any error."""
+        result = subprocess.run(
+            [ISQL, f"127.0.0.1:{self.sql_port}", "dba", self._dba_password,
+             "VERBOSE=OFF", "BANNER=OFF", "PROMPT=OFF", "ECHO=OFF", "ERRORS=STDOUT"],
+            input=sql + "\n", capture_output=True, text=True, timeout=timeout)
+        output = result.stdout + result.stderr
+        if result.returncode != 0 or "*** Error" in output:
+            raise RuntimeError(f"isql failed ({result.returncode}):\n{output}")
+        return output
+
+    def auth_opener(self) -> urllib.request.OpenerDirector:
+        """A urllib opener that answers the digest challenge of the ``-auth`` endpoints."""
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, f"http://127.0.0.1:{self.http_port}/", self.user,
+                               self.password)
+        return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
+
+    def rss_bytes(self) -> int:
+        """Resident memory of the server process."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        return 0
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """Terminate (Virtuoso checkpoints on SIGTERM), kill on timeout, delete the directory."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        self._output.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
