@@ -13,6 +13,7 @@ Anonymous writes are refused (``/sparql``: 500 SR186; ``-auth`` endpoints: 401).
 
 from __future__ import annotations
 
+import ctypes
 import os
 import secrets
 import shutil
@@ -31,6 +32,13 @@ ISQL = shutil.which("isql-vt")
 #: 8 KiB pages; ~20000 buffers is ~170 MB of cache, enough for test graphs of a few 100k triples.
 NUMBER_OF_BUFFERS = 20000
 MAX_DIRTY_BUFFERS = 15000
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the test process dies (even by SIGKILL)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    os.setsid()  # and not in the test's process group: Ctrl-C goes to pytest, which calls stop()
 
 
 def _free_port() -> int:
@@ -117,7 +125,7 @@ class Virtuoso:
         self._output = (self.directory / "stdout.log").open("wb")
         self.process = subprocess.Popen(
             [VIRTUOSO, "+foreground", "+configfile", str(self.ini)], cwd=self.directory / "db",
-            stdout=self._output, stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=self._output, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
         try:
             self._wait(startup_timeout)
             self._setup()
