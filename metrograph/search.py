@@ -35,9 +35,10 @@ import sqlite3
 import threading
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -185,19 +186,29 @@ def _label_rank(predicate: str, language: str) -> tuple[int, int]:
     return LABEL_PROPERTIES.index(predicate), lang_rank
 
 
-def build_index(nquad_lines: Sequence[bytes], base: str, path: Path,
+def build_index(nquad_lines: Iterable[bytes], base: str, path: Path,
                 release_id: str = "") -> int:
     """Write the search index to ``path`` (replacing it); return the number of entities.
 
-    ``nquad_lines`` are the release's named-graph quads as N-Quads lines (the canonical dump).
+    ``nquad_lines`` are the release's named-graph quads as N-Quads lines without line ends
+    (the canonical dump). They are read once, in order, so they may stream from a file: only
+    the IRIs that can have a page and the label and type lines of those are kept, and rows
+    go to SQLite in batches (a release 100× ours fits in a few GB).
     """
     labels: dict[str, Counter[tuple[str, str, str]]] = defaultdict(Counter)
     types: dict[str, set[str]] = defaultdict(set)
     supers: dict[str, set[str]] = defaultdict(set)
     # pick what the index needs from the lines before parsing: much faster than building a
-    # Python object for every quad
+    # Python object for every quad. Of IRIs with a fragment only ontology terms can be
+    # indexed (figures, geometries, intervals cannot), so the others are not kept at all.
     subject_prefix = b"<" + base.encode()
+    ontology_prefix = subject_prefix + b"ontology"
+    subclass = b"<" + RDFS_SUBCLASS.encode() + b">"
     wanted = {b"<" + p.encode() + b">" for p in (*LABEL_PROPERTIES, RDF_TYPE, RDFS_SUBCLASS)}
+
+    def may_have_page(iri: bytes) -> bool:
+        return b"#" not in iri or iri.startswith(ontology_prefix)
+
     mentioned: set[bytes] = set()
     kept: list[bytes] = []
     for line in nquad_lines:
@@ -205,24 +216,33 @@ def build_index(nquad_lines: Sequence[bytes], base: str, path: Path,
         graph = rest[rest.rindex(b" <", 0, len(rest) - 2) + 1:-2]
         mentioned.add(graph)
         if rest.startswith(subject_prefix):
-            mentioned.add(rest[:rest.index(b">") + 1])
-        if subject.startswith(subject_prefix):
+            obj = rest[:rest.index(b">") + 1]
+            if may_have_page(obj):
+                mentioned.add(obj)
+        if subject.startswith(subject_prefix) and may_have_page(subject):
             mentioned.add(subject)
             if predicate in wanted:
                 kept.append(line)
+        elif predicate == subclass and subject.startswith(subject_prefix):
+            kept.append(line)
     ours = [iri for iri in (m[1:-1].decode() for m in mentioned) if iri.startswith(base)]
+    del mentioned
     pages = {iri for iri in ours if has_page(iri, base)}
     indexed = {iri for iri in ours if is_indexed(iri, base)}
-    for q in ox.parse(b"\n".join(kept), format=ox.RdfFormat.N_QUADS):
-        iri, p = q.subject.value, q.predicate.value
-        if p == RDFS_SUBCLASS:
-            supers[iri].add(q.object.value)
-        if iri not in indexed:
-            continue
-        if p == RDF_TYPE:
-            types[iri].add(q.object.value)
-        elif isinstance(q.object, ox.Literal):
-            labels[iri][(p, q.object.language or "", q.object.value)] += 1
+    del ours
+    for start in range(0, len(kept), _PARSE_BATCH):
+        chunk = b"\n".join(kept[start:start + _PARSE_BATCH])
+        for q in ox.parse(chunk, format=ox.RdfFormat.N_QUADS):
+            iri, p = q.subject.value, q.predicate.value
+            if p == RDFS_SUBCLASS:
+                supers[iri].add(q.object.value)
+            if iri not in indexed:
+                continue
+            if p == RDF_TYPE:
+                types[iri].add(q.object.value)
+            elif isinstance(q.object, ox.Literal):
+                labels[iri][(p, q.object.language or "", q.object.value)] += 1
+    del kept, indexed
 
     class_label: dict[str, str] = {}
     for cls in {c for cs in types.values() for c in cs}:
@@ -236,41 +256,68 @@ def build_index(nquad_lines: Sequence[bytes], base: str, path: Path,
     db = sqlite3.connect(tmp)
     try:
         db.executescript(SCHEMA)
-        entity_rows, label_rows, term_rows, fts_rows = [], [], [], []
-        label_id = 0
+        rows = _Rows(db)
+        label_id = entity_id = 0
         for entity_id, iri in enumerate(sorted(labels), start=1):
             kind = kind_of(iri, base) or ""
             stated = labels[iri]
             shown = min(stated, key=lambda k: (*_label_rank(k[0], k[1]), -stated[k], k[2]))[2]
-            entity_rows.append((entity_id, iri, kind, KIND_RANK.get(kind, len(KINDS)), shown,
+            rows.add("entity", (entity_id, iri, kind, KIND_RANK.get(kind, len(KINDS)), shown,
                                 _type_label(types.get(iri, set()), supers, class_label, kind)))
             texts = sorted({t for (_, _, t) in stated})
             slug = re.split(r"[/#]", iri[len(base):])[-1]
             for text in [*texts, slug]:
                 label_id += 1
-                label_rows.append((label_id, entity_id, text))
+                rows.add("label", (label_id, entity_id, text))
                 keys: set[tuple[str, int]] = set()
                 for form in forms(text):
-                    fts_rows.append((form, label_id))
+                    rows.add("substring", (form, label_id))
                     starts = [0] + [m.end() for m in re.finditer(" ", form)]
                     keys.update((form[pos:], pos) for pos in starts)
                 if text is not slug and "," in text:  # "Peine, Stadt": the name is "Peine"
                     keys.update((name, 0) for name in forms(text.split(",", 1)[0]))
-                term_rows.extend((key, label_id, pos) for key, pos in sorted(keys))
-        db.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?)", entity_rows)
-        db.executemany("INSERT INTO label VALUES (?,?,?)", label_rows)
-        db.executemany("INSERT INTO term VALUES (?,?,?)", term_rows)
-        db.executemany("INSERT INTO substring (key, label) VALUES (?,?)", fts_rows)
+                for key, pos in sorted(keys):
+                    rows.add("term", (key, label_id, pos))
+        rows.flush()
         db.executemany("INSERT INTO page VALUES (?)", ((p,) for p in sorted(pages)))
         db.executemany("INSERT INTO info VALUES (?,?)",
                        [("base_iri", base), ("release_id", release_id),
-                        ("entities", str(len(entity_rows))), ("pages", str(len(pages)))])
+                        ("entities", str(entity_id)), ("pages", str(len(pages)))])
         db.execute("INSERT INTO substring(substring) VALUES ('optimize')")
         db.commit()
     finally:
         db.close()
     os.replace(tmp, path)
-    return len(entity_rows)
+    return entity_id
+
+
+_PARSE_BATCH = 200_000
+
+
+class _Rows:
+    """Rows for the index tables, inserted in batches (each table's rows in order)."""
+
+    SQL: ClassVar[dict[str, str]] = {"entity": "INSERT INTO entity VALUES (?,?,?,?,?,?)",
+                                     "label": "INSERT INTO label VALUES (?,?,?)",
+                                     "term": "INSERT INTO term VALUES (?,?,?)",
+                                     "substring": "INSERT INTO substring (key, label) VALUES (?,?)"}
+    BATCH = 100_000
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.pending: dict[str, list[tuple]] = {name: [] for name in self.SQL}
+
+    def add(self, table: str, row: tuple) -> None:
+        pending = self.pending[table]
+        pending.append(row)
+        if len(pending) >= self.BATCH:
+            self.db.executemany(self.SQL[table], pending)
+            pending.clear()
+
+    def flush(self) -> None:
+        for table, pending in self.pending.items():
+            self.db.executemany(self.SQL[table], pending)
+            pending.clear()
 
 
 def _type_label(classes: set[str], supers: dict[str, set[str]], class_label: dict[str, str],
