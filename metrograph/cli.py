@@ -97,7 +97,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     var_dir = Path(settings["var_dir"])
     if args.rebuild or not (var_dir / "current").exists():
         build.build(settings)
-    store.verify(store.current_release(var_dir))  # fail early with a clear message
+    store.verify(store.current_release(var_dir), settings["query_store"])  # fail early, clearly
     return serving.run(settings)
 
 

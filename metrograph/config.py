@@ -39,6 +39,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 2, "Server worker processes (gunicorn), each holding the read-only store.", int),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (503).", float),
     Setting("query_workers", 4, "Query evaluation processes per server process.", int),
+    Setting("query_store", "memory",
+            "What query processes read: 'memory' (the release loaded into memory once per "
+            "server process; fastest) or 'disk' (the read-only on-disk store; for releases too "
+            "large to hold in memory)."),
     Setting("max_query_bytes", 65536, "Largest accepted query text in bytes (413 above).", int),
     Setting("max_result_rows", 100000, "Most result rows or triples a query may return.", int),
     Setting("max_result_bytes", 50_000_000, "Largest serialized result in bytes.", int),

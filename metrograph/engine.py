@@ -304,7 +304,7 @@ class _Pool:
     """Worker processes of one server process, started as fresh interpreters (never forked)."""
 
     def __init__(self, size: int, release: store.Release, prefixes: dict[str, str],
-                 spares: int = 1) -> None:
+                 spares: int = 1, query_store: str = "memory") -> None:
         self._release = release
         self._prefixes = prefixes
         self.pid = os.getpid()
@@ -315,7 +315,7 @@ class _Pool:
         self.workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self.closed = False
-        self._template = Template(release, prefixes)
+        self._template = Template(release, prefixes, query_store)
         for _ in range(size):
             self._spawn(self.idle)
         for _ in range(spares):
@@ -491,7 +491,8 @@ class Engine:
         with self._lock:
             if self._pool is None or self._pool.pid != os.getpid():
                 # a pool inherited through fork belongs to the parent: never touch it
-                self._pool = _Pool(self.size, self.release, self.prefixes, self.spares)
+                self._pool = _Pool(self.size, self.release, self.prefixes, self.spares,
+                                   str(self.settings.get("query_store", "memory")))
             return self._pool
 
     def _retry(self, message: str, seconds: int) -> ServiceUnavailable:

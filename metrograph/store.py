@@ -148,16 +148,19 @@ def open_read_only(release: Release) -> ox.Store:
         raise StoreError(f"cannot open the store of release {release.id}: {exc}") from exc
 
 
-def verify(release: Release) -> None:
+def verify(release: Release, query_store: str = "memory") -> None:
     """Open the store and read ``release.nq`` once, as the server will: StoreError if either
     is unreadable, so ``serve`` fails at start-up instead of answering 500s or waiting forever
-    for query processes that cannot load the release."""
+    for query processes that cannot load the release. With ``query_store = disk`` nothing is
+    loaded into memory (query processes read the store)."""
     disk = open_read_only(release)
     try:
         next(iter(disk.quads_for_pattern(None, None, None, None)), None)
     except (OSError, RuntimeError) as exc:
         raise StoreError(f"cannot read the store of release {release.id}: {exc}") from exc
     del disk
+    if query_store == "disk":
+        return
     copy = load_in_memory(release)  # the copy a query process makes; freed at once
     del copy
 

@@ -9,7 +9,13 @@ stores and threads). Before anything else it moves into a network namespace of i
 the kernel allows it; its children inherit that. It forks only from its main thread while
 idle, and reaps its children itself (SIGCHLD ignored), so they never linger as zombies.
 
-Protocol on a Unix socket pair: the server sends ``(release path, meta, prefixes)`` once and
+With ``query_store = disk`` the template loads nothing: each child opens the release's on-disk
+store read-only after the fork (RocksDB handles are not shared across a fork). Slower queries,
+but memory no longer grows with the release — the choice for releases too large to hold in
+memory once per server process.
+
+Protocol on a Unix socket pair: the server sends ``(release path, meta, prefixes, query
+store)`` once and
 receives ``("ready", isolated)``; then each ``"fork"`` gets back the child's pid as text with the
 server ends of the child's job and reply pipes attached (SCM_RIGHTS).
 """
@@ -30,9 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from metrograph import store
+from metrograph.errors import ConfigError
 
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 _MAX_MESSAGE = 1 << 20
+#: values of the ``query_store`` setting
+QUERY_STORES = ("memory", "disk")
 
 
 def _send(sock: socket.socket, obj: Any, fds: list[int] | None = None) -> None:
@@ -72,8 +81,9 @@ def template_entry() -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
     import pyoxigraph as ox
 
-    (release_path, release_meta, prefixes), _ = _recv(sock)
-    db = store.load_in_memory(store.Release(Path(release_path), release_meta))
+    (release_path, release_meta, prefixes, query_store), _ = _recv(sock)
+    release = store.Release(Path(release_path), release_meta)
+    db = None if query_store == "disk" else store.load_in_memory(release)
     _send(sock, ("ready", isolated))
     while True:
         try:
@@ -92,6 +102,8 @@ def template_entry() -> None:
                 os.close(reply_r)
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 engine._exit_with_parent()  # the template; it exits with the server
+                if db is None:
+                    db = store.open_read_only(release)
                 engine.serve_jobs(db, ox, prefixes, Connection(job_r, writable=False),
                                   Connection(reply_w, readable=False))
             finally:
@@ -141,13 +153,18 @@ class ForkedProcess:
 class Template:
     """Server side of the template process: start it, fork workers from it, stop it."""
 
-    def __init__(self, release: store.Release, prefixes: dict[str, str]) -> None:
+    def __init__(self, release: store.Release, prefixes: dict[str, str],
+                 query_store: str = "memory") -> None:
         self._lock = threading.Lock()
         self.isolated = False
         self.process: subprocess.Popen | None = None
         self._sock: socket.socket | None = None
         self._release = release
         self._prefixes = prefixes
+        if query_store not in QUERY_STORES:
+            raise ConfigError(f"query_store must be one of {', '.join(QUERY_STORES)}, not "
+                              f"{query_store!r}")
+        self._query_store = query_store
 
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -161,7 +178,8 @@ class Template:
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
         finally:
             theirs.close()
-        _send(ours, (str(self._release.path), self._release.meta, self._prefixes))
+        _send(ours, (str(self._release.path), self._release.meta, self._prefixes,
+                     self._query_store))
         (tag, isolated), _ = _recv(ours)
         self.isolated = bool(isolated) and tag == "ready"
         self._sock = ours
