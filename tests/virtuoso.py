@@ -9,6 +9,27 @@ HTTP (digest auth) while anonymous ``/sparql`` stays read-only:
 - ``gsp_url``    ``/sparql-graph-crud-auth`` (digest auth; Graph Store Protocol with ``?graph=``)
 
 Anonymous writes are refused (``/sparql``: 500 SR186; ``-auth`` endpoints: 401).
+
+Virtuoso 7.2.5 as measured against this harness:
+
+- GSP PUT/POST take N-Triples and Turtle (also RDF/XML; the type is sniffed), not N-Quads, TriG or
+  JSON-LD (500). 201 for a new graph, else 200; DELETE 200, missing graph 404; a failed PUT keeps
+  the old graph. Digest auth: urllib first sends the body unauthenticated and Virtuoso closes the
+  connection on the 401, so multi-MB bodies fail (BrokenPipe); fetch the challenge with a bodiless
+  request and send ``Authorization`` up front (the nonce may be reused).
+- Nothing over HTTP replaces a graph atomically: readers saw 0 or partial counts during GSP PUT,
+  ``CLEAR; ADD``, ``CLEAR; INSERT ... WHERE``, COPY and MOVE. No ``RDF_GRAPH_RENAME`` in 7.2.5.
+- No dataset: the default graph is the union of all graphs with bag semantics, and it and
+  ``GRAPH ?g`` include the system graphs (virtrdf#, ldp#, ...). ``default-graph-uri`` and
+  ``named-graph-uri`` are honoured (but combined with, not replacing, a query's FROM).
+- DESCRIBE returns outgoing and incoming triples, no blank-node closure (Oxigraph: outgoing only).
+- Blank nodes in SELECT JSON/XML are ``nodeID://...`` (pyoxigraph rejects them); TSV has no ``?``
+  in its header; ASK comes back as one row ``__ASK_RETVAL`` = 1 (true) or no row (false).
+- Literals: lexical forms are canonicalised ("042" -> "42", "1.50" -> "1.5", 1.0E3 -> "1000.0"),
+  language tags lower-cased, ``geo:wktLiteral`` becomes ``virtrdf:Geometry`` with float rounding.
+- ``ResultSetMaxRows`` cuts SELECT (header ``X-SPARQL-MaxRows``) and CONSTRUCT (no header) silently;
+  ``MaxQueryExecutionTime`` gives 500 SR171, the ``timeout`` parameter 200 with partial results and
+  ``X-SQL-State: S1TAT``.
 """
 
 from __future__ import annotations
