@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 
 from metrograph import config as config_mod
+from metrograph.web import memo
 from metrograph.web.state import AppState
 
 
@@ -28,4 +29,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     resources.init_app(app)
     catalog.init_app(app)
     views.init_app(app)
+    memo.install(app)  # repeated requests answered before routing (web/memo.py)
     return app

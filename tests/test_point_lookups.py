@@ -1,0 +1,93 @@
+"""Point lookups: the memo in front of the app (web/memo.py) answers repeated requests exactly as
+the app does."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+BASE = "https://w3id.org/metrograph/"
+KREIS = BASE + "id/kreis/03358"
+TURTLE = {"Accept": "text/turtle"}
+#: requests whose answers carry a weak ETag: the memo may keep them
+CACHEABLE = [
+    ("/id/kreis/03358", TURTLE),
+    ("/id/kreis/03358", {"Accept": "application/n-triples"}),
+    ("/id/kreis/03358.html?lang=en", {}),
+    ("/id/kreis/03358", {"Accept": "text/html", "Accept-Language": "en"}),
+    ("/sparql?query=" + quote(f"DESCRIBE <{KREIS}>"), TURTLE),
+    ("/sparql?query=" + quote("SELECT ?s WHERE { ?s a mg:District } ORDER BY ?s LIMIT 3"), {}),
+    ("/sparql", TURTLE),
+    ("/search.json?q=Heide", {}),
+    ("/", {"Accept-Language": "en"}),
+]
+
+
+@pytest.fixture
+def memo(app):
+    memo = app.extensions["metrograph.memo"]
+    memo.clear()
+    yield memo
+    memo.clear()
+
+
+def _same(a, b) -> None:
+    assert a.status_code == b.status_code
+    assert sorted(a.headers.items()) == sorted(b.headers.items())
+    assert a.data == b.data
+
+
+@pytest.mark.parametrize(("path", "headers"), CACHEABLE)
+def test_the_memo_answers_as_the_app_does(client, memo, path, headers):
+    first = client.get(path, headers=headers)  # the app's answer, remembered
+    assert first.status_code == 200 and first.headers["ETag"].startswith('W/"')
+    etag = first.headers["ETag"]
+    memo.clear()
+    app_304 = client.get(path, headers={**headers, "If-None-Match": etag})
+    app_head = client.head(path, headers=headers)
+    assert len(memo) == 0  # neither a 304 nor a HEAD is remembered
+    stored = client.get(path, headers=headers)  # (blank node labels may differ from first's)
+    hits = memo.hits
+    _same(client.get(path, headers=headers), stored)
+    _same(client.get(path, headers={**headers, "If-None-Match": etag}), app_304)
+    _same(client.head(path, headers=headers), app_head)
+    assert app_304.status_code == 304 and app_304.data == b""
+    assert memo.hits == hits + 3
+
+
+def test_the_memo_keeps_requests_apart(client, memo):
+    ttl = client.get("/id/kreis/03358", headers=TURTLE)
+    nt = client.get("/id/kreis/03358", headers={"Accept": "application/n-triples"})
+    assert client.get("/id/kreis/03358", headers=TURTLE).data == ttl.data
+    assert client.get("/id/kreis/03358",
+                      headers={"Accept": "application/n-triples"}).mimetype == nt.mimetype
+    assert nt.mimetype == "application/n-triples" and ttl.mimetype == "text/turtle"
+    de = client.get("/id/kreis/03358", headers={"Accept": "text/html", "Accept-Language": "de"})
+    en = client.get("/id/kreis/03358", headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert de.data != en.data and 'lang="en"' in en.get_data(as_text=True)
+    # a stale ETag gets the full answer, a list holding the current one gets 304
+    stale = client.get("/id/kreis/03358", headers={**TURTLE, "If-None-Match": 'W/"old"'})
+    assert stale.status_code == 200 and stale.data == ttl.data
+    listed = client.get("/id/kreis/03358",
+                        headers={**TURTLE, "If-None-Match": f'W/"old", {ttl.headers["ETag"]}'})
+    assert listed.status_code == 304
+    # the raw path is part of the key: an encoded slash is still refused
+    assert client.get("/id/kreis%2F03358", headers=TURTLE).status_code in {400, 404}
+
+
+def test_the_memo_leaves_the_rest_to_the_app(client, memo):
+    hits = memo.hits
+    for _ in range(2):
+        assert client.get("/id/kreis/99999", headers=TURTLE).status_code == 404
+        assert client.post("/sparql", data={"query": "ASK {}"}).status_code == 200
+        assert client.get("/sparql?query=" + quote("SELECT * { SERVICE <http://x/> {} }"),
+                          headers=TURTLE).status_code == 400
+        ranged = client.get("/id/kreis/03358", headers={**TURTLE, "Range": "bytes=0-9"})
+        assert ranged.status_code == 200
+    assert len(memo) == 0 and memo.hits == hits
+    listing = client.get("/dumps/")
+    for href in [h for h in listing.get_data(as_text=True).split('"') if h.endswith(".nt.gz")][:1]:
+        client.get(href)
+        assert client.get(href).headers["ETag"].startswith('"')  # strong: never remembered
+    assert all(entry.etag for entry in memo._entries.values())
