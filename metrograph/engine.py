@@ -196,6 +196,9 @@ def _run(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) -> tup
     out = _CappedWriter(max_bytes)
     fmt = _ox_graph_format(ox, name)
     items = capped(result)
+    if sparql.is_point_lookup(job["query"]):
+        # one resource's triples in one order, whichever store answers (web/sparql.py)
+        items = iter(sorted(items, key=str))
     if fmt.supports_datasets:
         items = (ox.Quad(t.subject, t.predicate, t.object) for t in items)
     ox.serialize(items, out, fmt,

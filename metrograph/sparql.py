@@ -42,6 +42,7 @@ __all__ = [
     "UPDATE_KEYWORDS",
     "ParsedRequest",
     "has_dataset_clause",
+    "is_point_lookup",
     "parse_request",
     "query_form",
     "refuse_unsafe",
@@ -309,3 +310,20 @@ def query_form(query: str) -> str | None:
 def has_dataset_clause(query: str) -> bool:
     """Whether the query names its own dataset (``FROM`` / ``FROM NAMED``)."""
     return "FROM" in set(_keywords(query))
+
+
+def is_point_lookup(query: str) -> bool:
+    """Whether the query is ``DESCRIBE`` of one IRI (or prefixed name) after BASE/PREFIX
+    declarations, and nothing else: no WHERE, dataset clause, variable or second resource.
+    Its answer is the resource's outgoing triples, bounded by the data (see web/sparql.py)."""
+    if "\\" in query:  # escapes: leave the reading to the general path
+        return False
+    tokens = [(kind, token) for kind, token in _tokens(query) if kind not in {"ws", "comment"}]
+    i = 0
+    while i < len(tokens) and tokens[i][0] == "word" and tokens[i][1].upper() in {"BASE", "PREFIX"}:
+        expected = ("iri",) if tokens[i][1].upper() == "BASE" else ("pname", "iri")
+        if tuple(kind for kind, _ in tokens[i + 1:i + 1 + len(expected)]) != expected:
+            return False
+        i += 1 + len(expected)
+    return (len(tokens) == i + 2 and tokens[i][0] == "word" and tokens[i][1].upper() == "DESCRIBE"
+            and tokens[i + 1][0] in {"iri", "pname"})

@@ -1,11 +1,15 @@
 """Point lookups: the memo in front of the app (web/memo.py) answers repeated requests exactly as
-the app does."""
+the app does, and ``DESCRIBE <iri>`` is answered in the server process (metrograph/lookup.py)
+with the bytes the query processes send."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
 import pytest
+import sparql_fixtures
+
+from metrograph import sparql
 
 BASE = "https://w3id.org/metrograph/"
 KREIS = BASE + "id/kreis/03358"
@@ -22,6 +26,13 @@ CACHEABLE = [
     ("/search.json?q=Heide", {}),
     ("/", {"Accept-Language": "en"}),
 ]
+
+
+# the small release of the SPARQL tests (it has a blank node)
+sparql_var_dir = sparql_fixtures.sparql_var_dir
+sparql_settings = sparql_fixtures.sparql_settings
+sparql_app = sparql_fixtures.sparql_app
+sparql_client = sparql_fixtures.sparql_client
 
 
 @pytest.fixture
@@ -91,3 +102,49 @@ def test_the_memo_leaves_the_rest_to_the_app(client, memo):
         client.get(href)
         assert client.get(href).headers["ETag"].startswith('"')  # strong: never remembered
     assert all(entry.etag for entry in memo._entries.values())
+
+
+# --- DESCRIBE <iri> in the server process -----------------------------------------------------
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("DESCRIBE <http://x/a>", True),
+    ("BASE <http://x/>\nPREFIX p: <http://y/>\n# a comment\ndescribe p:a", True),
+    ("DESCRIBE <http://x/a> <http://x/b>", False),
+    ("DESCRIBE <http://x/a> WHERE { }", False),
+    ("DESCRIBE <http://x/a> FROM <http://x/g>", False),
+    ("DESCRIBE ?x", False),
+    ("DESCRIBE *", False),
+    ("PREFIX p: DESCRIBE <http://x/a>", False),
+    ("DESCRIBE <http://x/\\u0041>", False),
+    ("SELECT * {}", False),
+])
+def test_point_lookups_are_recognised(query, expected):
+    assert sparql.is_point_lookup(query) is expected
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "rdf", "nq", "trig"])
+def test_describe_answered_here_with_the_query_processes_bytes(app, client, memo, fmt):
+    engine = app.extensions["metrograph"].engine
+    for iri in (KREIS, BASE + "id/gemeinde/03358024", BASE + "id/region/hbgw",
+                BASE + "ontology#MetropolitanRegion", BASE + "id/nothing-here"):
+        query = f"DESCRIBE <{iri}>"
+        before = engine.cache_size
+        here = client.get("/sparql?query=" + quote(query) + "&format=" + fmt)
+        assert here.status_code == 200
+        assert engine.cache_size == before  # not sent to a query process
+        there = engine.execute(query, results_format=None, graph_format=fmt)  # a query process
+        assert here.data == there.body
+
+
+def test_describe_with_a_blank_node_is_left_to_the_query_processes(sparql_app, sparql_client):
+    engine = sparql_app.extensions["metrograph"].engine
+    for query, here_expected in (("DESCRIBE <id/test/item7>", True),
+                                 ("DESCRIBE <id/test/special>", False)):  # labels differ by store
+        before = engine.cache_size
+        answer = sparql_client.get("/sparql?query=" + quote(query), headers=TURTLE)
+        assert answer.status_code == 200
+        assert (engine.cache_size == before) is here_expected
+        assert answer.data == engine.execute(query, results_format=None, graph_format="ttl").body
+    # the general path still answers what a point lookup cannot
+    bad = sparql_client.get("/sparql?query=" + quote("DESCRIBE nope:x"))
+    assert bad.status_code == 400 and b"syntax" in bad.data

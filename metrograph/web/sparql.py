@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
-from metrograph import negotiate, sparql
+from metrograph import lookup, negotiate, sparql
 from metrograph.engine import (
     BOOLEAN_FORMATS,
     FORMATS,
@@ -31,6 +31,7 @@ from metrograph.errors import (
 from metrograph.web.http import CACHE_CONTROL as CACHE_CONTROL
 from metrograph.web.http import conditional as _conditional
 from metrograph.web.http import cors as _cors
+from metrograph.web.resources import resources
 
 bp = Blueprint("sparql", __name__, template_folder="../templates",
                static_folder="../static", static_url_path="/sparql-assets")
@@ -159,7 +160,9 @@ def _answer(parsed: sparql.ParsedRequest) -> Response:
     etag = cache_key_digest(state.release.id, parsed.query, dataset, media_type)
 
     def run() -> Response:
-        result = engine.execute(
+        result = _point_lookup(parsed.query, fmt) if form == "DESCRIBE" and not dataset \
+            else None
+        result = result or engine.execute(
             parsed.query,
             default_graphs=parsed.default_graphs if dataset else None,
             named_graphs=parsed.named_graphs if dataset else None,
@@ -172,6 +175,11 @@ def _answer(parsed: sparql.ParsedRequest) -> Response:
         return response
 
     return _conditional(etag, run)
+
+
+def _point_lookup(query: str, fmt: Format) -> Any:
+    """``DESCRIBE <iri>`` from this process's read-only store (metrograph/lookup.py)."""
+    return lookup.describe(_state().engine, resources().store, query, fmt.name)
 
 
 # --- self-description ---------------------------------------------------------------------------
