@@ -592,8 +592,8 @@ class Resources:
 
     def _entity_triples(self, iri: str, incoming: bool) -> Iterator[ox.Triple]:
         linked: set[str] = set()
-        for subject in self._closure(iri):
-            for q in self._quads(_nn(subject)):
+        for quads in self._closure_quads(iri).values():
+            for q in quads:
                 yield ox.Triple(q.subject, q.predicate, q.object)
                 if isinstance(q.object, ox.NamedNode):
                     linked.add(q.object.value)
@@ -615,16 +615,22 @@ class Resources:
 
     def _closure(self, iri: str) -> list[str]:
         """``iri`` and the hash sub-resources it reaches (figures, intervals, geometry)."""
-        out, todo = [iri], [iri]
+        return list(self._closure_quads(iri))
+
+    def _closure_quads(self, iri: str) -> dict[str, list[ox.Quad]]:
+        """The closure's subjects in the order they are found, each with its quads."""
+        found, todo = [iri], [iri]
+        quads_of: dict[str, list[ox.Quad]] = {}
         while todo:
             current = todo.pop()
-            for q in self._quads(_nn(current)):
+            quads_of[current] = quads = list(self._quads(_nn(current)))
+            for q in quads:
                 obj = q.object
                 if (isinstance(obj, ox.NamedNode) and obj.value.startswith(iri + "#")
-                        and obj.value not in out):
-                    out.append(obj.value)
+                        and obj.value not in found):
+                    found.append(obj.value)
                     todo.append(obj.value)
-        return out
+        return {subject: quads_of[subject] for subject in found}
 
     def incoming_counts(self, iri: str) -> list[tuple[str, int]]:
         def make() -> list[tuple[str, int]]:

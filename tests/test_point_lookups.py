@@ -10,6 +10,7 @@ import pytest
 import sparql_fixtures
 
 from metrograph import sparql
+from metrograph.errors import BadRequest
 
 BASE = "https://w3id.org/metrograph/"
 KREIS = BASE + "id/kreis/03358"
@@ -120,6 +121,15 @@ def test_the_memo_leaves_the_rest_to_the_app(client, memo):
 ])
 def test_point_lookups_are_recognised(query, expected):
     assert sparql.is_point_lookup(query) is expected
+
+
+def test_service_in_any_case_spelling_is_still_refused():
+    # the shortcut upper-cases the text as the scan upper-cases words: ſ and ı become S and I
+    for query in ("SELECT * { ſervıce <http://x/> {} }", "SELECT * { \\u0053ERVICE <http://x/> {} }",
+                  "SELECT * {service<http://x/>{}}"):
+        with pytest.raises(BadRequest):
+            sparql.refuse_unsafe(query)
+    sparql.refuse_unsafe("SELECT * { ?s ?p 'no such word' }")
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "rdf", "nq", "trig"])
