@@ -101,6 +101,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serving.run(settings)
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from metrograph import publish, store
+
+    settings = _settings(args)
+    if args.rollback:
+        print(publish.rollback(settings))
+        return 0
+    var_dir = Path(settings["var_dir"])
+    release = (store.release_by_id(var_dir, args.release) if args.release
+               else store.current_release(var_dir))
+    print(publish.publish(settings, release))
+    return 0
+
+
 # ---------------------------------------------------------------- reference data import
 
 def cmd_import_reference(args: argparse.Namespace) -> int:
@@ -137,6 +151,12 @@ def parser() -> argparse.ArgumentParser:
                        help="write data/tables/reference/ from the reference data compilation")
     i.add_argument("path", nargs="?", help="compilation folder (default: ../shared/reference)")
 
+    u = sub.add_parser("publish", help="load the current release into the remote store "
+                       "(METROGRAPH_REMOTE_*) and switch readers to it")
+    u.add_argument("--release", help="publish this release id instead of var/current")
+    u.add_argument("--rollback", action="store_true",
+                   help="switch the store back to the previous release")
+
     s = sub.add_parser("serve", help="build if needed, then serve the release (gunicorn)")
     s.add_argument("--rebuild", action="store_true", help="build even if a release exists")
     s.add_argument("--host")
@@ -145,7 +165,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query,
-            "export": cmd_export, "serve": cmd_serve,
+            "export": cmd_export, "serve": cmd_serve, "publish": cmd_publish,
             "import-reference": cmd_import_reference}
 
 

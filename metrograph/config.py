@@ -54,6 +54,32 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_spares", 1,
             "Loaded query processes kept in reserve per server process to replace a killed one "
             "at once.", int),
+    Setting("backend", "embedded",
+            "Where the data is queried: 'embedded' (pyoxigraph, in the server) or 'remote' (a "
+            "SPARQL 1.1 endpoint loaded with `metrograph publish`)."),
+    Setting("remote_query_url", "",
+            "remote backend: the store's SPARQL query endpoint (read access is all serving "
+            "needs)."),
+    Setting("remote_update_url", "",
+            "remote backend, `publish` only: the store's SPARQL Update endpoint."),
+    Setting("remote_gsp_url", "",
+            "remote backend, `publish` only: the store's Graph Store Protocol endpoint."),
+    Setting("remote_isql", "",
+            "remote backend, `publish` only, Virtuoso: its SQL port (host:port); releases "
+            "are then switched in one SQL transaction (needs the `isql-vt` client)."),
+    Setting("remote_isql_user", "dba",
+            "remote backend, `publish` only, Virtuoso: the SQL account that switches releases "
+            "(writes DB.DBA.RDF_QUAD, creates a procedure)."),
+    Setting("remote_isql_password", "", "remote backend, `publish` only, Virtuoso: that "
+            "account's password (set it in the environment)."),
+    Setting("remote_user", "", "remote backend, `publish` only: user for the update and GSP "
+            "endpoints (HTTP Digest or Basic)."),
+    Setting("remote_password", "", "remote backend, `publish` only: that user's password "
+            "(set it in the environment, never on a command line)."),
+    Setting("publish_chunk_bytes", 8 * 2**20,
+            "`publish`: bytes of N-Triples per upload request to the store.", int),
+    Setting("release_poll", 5.0,
+            "remote backend: seconds between checks of which release the store holds.", float),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -64,7 +90,7 @@ def markdown_table() -> str:
     shown = {"project_dir": "the repository", "var_dir": "`var/` in the repository"}
     lines = ["| environment variable | default | meaning |", "|---|---|---|"]
     for s in SETTINGS:
-        default = shown.get(s.name, f"`{s.default}`")
+        default = shown.get(s.name, f"`{s.default}`" if s.default != "" else "(none)")
         lines.append(f"| `{ENV_PREFIX}{s.name.upper()}` | {default} | {s.help} |")
     return "\n".join(lines)
 
@@ -95,6 +121,12 @@ def load(overrides: Mapping[str, Any] | None = None,
         else:
             raw = environ.get(ENV_PREFIX + setting.name.upper(), setting.default)
         values[setting.name] = _coerce(setting, raw)
+    if values["backend"] not in {"embedded", "remote"}:
+        raise ConfigError(f"{ENV_PREFIX}BACKEND must be 'embedded' or 'remote', not "
+                          f"{values['backend']!r}")
+    if values["backend"] == "remote" and not values["remote_query_url"]:
+        raise ConfigError(f"{ENV_PREFIX}BACKEND=remote needs {ENV_PREFIX}REMOTE_QUERY_URL "
+                          "(the store's SPARQL endpoint)")
     if not str(values["base_iri"]).endswith("/"):
         raise ConfigError(f"{ENV_PREFIX}BASE_IRI must end with '/': {values['base_iri']!r}")
     return values

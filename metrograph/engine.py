@@ -31,7 +31,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from metrograph import sparql, store
-from metrograph.errors import BadRequest, PayloadTooLarge, ServiceUnavailable
+from metrograph.errors import BadRequest, HTTPError, PayloadTooLarge, ServiceUnavailable
 from metrograph.template import ForkedProcess, Template
 
 __all__ = ["FORMATS", "GRAPH_FORMATS", "RESULT_FORMATS", "Engine", "Format", "Result"]
@@ -268,6 +268,22 @@ def _exit_with_parent(interval: float = 1.0) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+def evaluate(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) -> tuple:
+    """Run one job on ``db`` (a pyoxigraph store or a :class:`~metrograph.remote.RemoteStore`)
+    and say how it went as a picklable reply. A remote store's time-out or failure
+    (an HTTPError) propagates."""
+    try:
+        return _run(db, ox, prefixes, job)
+    except SyntaxError as exc:
+        return ("syntax", str(exc))
+    except _TooLarge as exc:
+        return ("too_large", str(exc))
+    except HTTPError:
+        raise
+    except Exception as exc:  # evaluation errors (unbound service name, type errors...)
+        return ("eval", f"{type(exc).__name__}: {exc}")
+
+
 def serve_jobs(db: Any, ox: Any, prefixes: dict[str, str], jobs: Connection,
                replies: Connection) -> None:
     """A worker's loop: evaluate each job on ``db`` and send the reply, until the pipe closes."""
@@ -276,14 +292,7 @@ def serve_jobs(db: Any, ox: Any, prefixes: dict[str, str], jobs: Connection,
             job = jobs.recv()
         except (EOFError, OSError):
             return  # the server process is gone
-        try:
-            reply: tuple = _run(db, ox, prefixes, job)
-        except SyntaxError as exc:
-            reply = ("syntax", str(exc))
-        except _TooLarge as exc:
-            reply = ("too_large", str(exc))
-        except Exception as exc:  # evaluation errors (unbound service name, type errors...)
-            reply = ("eval", f"{type(exc).__name__}: {exc}")
+        reply = evaluate(db, ox, prefixes, job)
         try:
             replies.send(reply)
         except (BrokenPipeError, OSError):
@@ -381,10 +390,13 @@ class _Pool:
 class Engine:
     """Runs read-only SPARQL queries over one release. Thread-safe; one per server process."""
 
-    def __init__(self, release: store.Release, settings: dict[str, Any]) -> None:
+    def __init__(self, release: store.Release, settings: dict[str, Any],
+                 remote: Any = None) -> None:
         from metrograph.namespaces import prefixes
 
         self.release = release
+        #: a RemoteStore: queries go to it over HTTP instead of to local query processes
+        self.remote = remote
         self.settings = settings
         self.timeout = float(settings["query_timeout"])
         self.max_rows = int(settings["max_result_rows"])
@@ -401,6 +413,7 @@ class Engine:
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.size + self.queue)
         self._pool: _Pool | None = None
+        self._remote_running = threading.BoundedSemaphore(self.size)
         atexit.register(self.close)
 
     # -- public API --
@@ -412,7 +425,8 @@ class Engine:
 
     def warm(self) -> None:
         """Start the worker pool now rather than at the first query."""
-        self._get_pool()
+        if self.remote is None:
+            self._get_pool()
 
     def execute(self, query: str, *, default_graphs: tuple[str, ...] | None = None,
                 named_graphs: tuple[str, ...] | None = None, results_format: str | None = "json",
@@ -484,6 +498,8 @@ class Engine:
     @property
     def network_isolated(self) -> bool:
         """Whether every running worker sits in a network namespace of its own."""
+        if self.remote is not None:
+            return False  # the store is reached over the network
         pool = self._get_pool()
         with pool._lock:
             return bool(pool.workers) and all(w.isolated for w in pool.workers)
@@ -506,6 +522,8 @@ class Engine:
             raise self._retry(f"the server is busy ({self.size} queries running, "
                               f"{self.queue} waiting); try again shortly", OVERLOAD_RETRY_AFTER)
         try:
+            if self.remote is not None:
+                return self._run_remote(job)
             pool = self._get_pool()
             for attempt in range(2):
                 worker = self._free_worker(pool)
@@ -532,6 +550,19 @@ class Engine:
             raise AssertionError("unreachable")  # pragma: no cover
         finally:
             self._slots.release()
+
+    def _run_remote(self, job: dict[str, Any]) -> tuple:
+        """At most ``query_workers`` queries of this process at the store at once; the store
+        is asked in this thread (the wait is on the network, the parsing in Rust)."""
+        import pyoxigraph as ox
+
+        if not self._remote_running.acquire(timeout=self.timeout):
+            raise self._retry("no query slot became free in time; try again shortly",
+                              OVERLOAD_RETRY_AFTER)
+        try:
+            return evaluate(self.remote, ox, self.prefixes, job)
+        finally:
+            self._remote_running.release()
 
     def _free_worker(self, pool: _Pool) -> _Worker:
         while True:

@@ -521,8 +521,10 @@ class Resources:
             node = _nn(iri)
             out = []
             for predicate in LABEL_PREDICATES:
-                out += [q.object for q in self._quads(node, _nn(predicate))
-                        if isinstance(q.object, ox.Literal)]
+                # sorted: which label shows must not depend on the store's order
+                out += sorted((q.object for q in self._quads(node, _nn(predicate))
+                               if isinstance(q.object, ox.Literal)),
+                              key=lambda lit: (lit.language or "", lit.value))
             return out
         return self._cached(("labels", iri), make)
 
@@ -736,7 +738,7 @@ class Resources:
             if not statements:
                 continue
             statements.sort(key=lambda st: (st.term.lang not in {lang, None},
-                                            st.term.label.casefold()))
+                                            st.term.label.casefold(), st.term.value))
             groups.append(Group(predicate, self.predicate_label(predicate, lang), statements,
                                 total=len(statements),
                                 predicate_href=path_for_iri(self.base, predicate)))
@@ -808,10 +810,12 @@ class Resources:
         page = min(max(1, page), pages)
         offset = (page - 1) * PAGE_SIZE
         if count <= SORT_BY_LABEL_MAX:
+            # the aggregate in a subquery: some stores (Virtuoso) cannot order by an
+            # expression over an aggregate's alias
             rows = self._select(
-                "SELECT ?s (SAMPLE(?l) AS ?label) WHERE { ?s ?p ?o FILTER(isIRI(?s)) "
-                "OPTIONAL { ?s rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), ?lang) "
-                "|| LANG(?l) = 'de') } } GROUP BY ?s ORDER BY LCASE(STR(?label)) ?s "
+                "SELECT ?s ?label WHERE { { SELECT ?s (MIN(?l) AS ?label) WHERE { ?s ?p ?o "
+                "FILTER(isIRI(?s)) OPTIONAL { ?s rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "
+                "?lang) || LANG(?l) = 'de') } } GROUP BY ?s } } ORDER BY LCASE(STR(?label)) ?s "
                 f"LIMIT {PAGE_SIZE} OFFSET {offset}",
                 p=_nn(predicate), o=_nn(iri), lang=ox.Literal(lang))
         else:
@@ -992,12 +996,12 @@ class Resources:
                 section = "properties"
             else:
                 section = "individuals"
-            comment = pick(values.get(RDFS + "comment", []) +
-                           values.get(SKOS + "definition", []), lang)
+            comment = pick(sorted(values.get(RDFS + "comment", []), key=str) +
+                           sorted(values.get(SKOS + "definition", []), key=str), lang)
             relations = []
             for predicate in (RDF + "type", RDFS + "subClassOf", RDFS + "subPropertyOf",
                               RDFS + "domain", RDFS + "range"):
-                for obj in values.get(predicate, []):
+                for obj in sorted(values.get(predicate, []), key=str):
                     if predicate == RDF + "type" and section != "individuals":
                         continue
                     relations.append((self.predicate_label(predicate, lang),

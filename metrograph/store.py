@@ -129,7 +129,20 @@ def current_release(var_dir: Path) -> Release:
         raise StoreError(
             f"no release to serve in {var_dir}: run 'metrograph build' first"
         )
-    path = link.resolve()
+    return release_at(link.resolve())
+
+
+def release_by_id(var_dir: Path, release_id: str) -> Release:
+    """A release folder by id (the remote backend serves the release the store holds)."""
+    path = Path(var_dir) / "releases" / release_id
+    if not release_id or "/" in release_id or not path.is_dir():
+        raise StoreError(f"release {release_id or '(none)'} is not in {Path(var_dir) / 'releases'}"
+                         ": copy that release folder here (or build the same inputs) first")
+    return release_at(path)
+
+
+def release_at(path: Path) -> Release:
+    """The release in folder ``path``; StoreError if it is incomplete."""
     meta_file = path / META_FILENAME
     try:
         meta = json.loads(meta_file.read_text())

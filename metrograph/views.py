@@ -138,7 +138,7 @@ def simplify(geometry: dict[str, Any]) -> dict[str, Any] | None:
 # --- the map ---------------------------------------------------------------------------------------
 
 KREISE_QUERY = """
-SELECT ?kreis (SAMPLE(?l) AS ?label) (SAMPLE(?a) AS ?ags) (SAMPLE(?w) AS ?wkt)
+SELECT ?kreis (MIN(?l) AS ?label) (MIN(?a) AS ?ags) (MIN(?w) AS ?wkt)
 WHERE {
   ?kreis a/rdfs:subClassOf* mg:District ; mg:ags ?a ; geo:hasGeometry/geo:asWKT ?w .
   OPTIONAL { ?kreis rdfs:label ?l FILTER (LANG(?l) IN ("de", "")) }
@@ -150,7 +150,7 @@ GROUP BY ?kreis
 #: ("member", "exit" when an exit is reported), a member Gemeinde or Gemeindeverband in it
 #: ("partial"), or the area without membership ("area"); with the interval where one is known.
 KREIS_REGIONS_QUERY = """
-SELECT ?kreis ?region ?kind ?via (SAMPLE(?s) AS ?start) (SAMPLE(?e) AS ?end)
+SELECT ?kreis ?region ?kind ?via (MIN(?s) AS ?start) (MIN(?e) AS ?end)
        (GROUP_CONCAT(DISTINCT STRAFTER(STR(?source), "/source/"); separator=" ") AS ?sources)
 WHERE {
   VALUES ?layer { mg:MetropolitanRegion mg:LeaderRegion }
@@ -179,7 +179,7 @@ GROUP BY ?kreis ?region ?kind ?via
 """
 
 REGIONS_QUERY = """
-SELECT ?region ?layer (SAMPLE(?de) AS ?label) (SAMPLE(?en) AS ?labelEn)
+SELECT ?region ?layer (MIN(?de) AS ?label) (MIN(?en) AS ?labelEn)
        (GROUP_CONCAT(DISTINCT STR(?network); separator=" ") AS ?networks)
 WHERE {
   VALUES (?type ?layer) { (mg:MetropolitanRegion "metropolitan") (mg:LeaderRegion "leader") }
@@ -212,7 +212,7 @@ GROUP BY ?region
 """
 
 NETWORKS_QUERY = """
-SELECT ?network (SAMPLE(?de) AS ?label) (SAMPLE(?en) AS ?labelEn)
+SELECT ?network (MIN(?de) AS ?label) (MIN(?en) AS ?labelEn)
 WHERE {
   ?network a mg:CooperationNetwork .
   OPTIONAL { ?network rdfs:label ?de FILTER (LANG(?de) IN ("de", "")) }
@@ -244,13 +244,19 @@ def map_data(run: Runner, base: str) -> dict[str, Any]:
     and the regions (colour, networks, area, population) and networks for legend and filters."""
     figures = {value(r, "region"): r for r in run(REGION_FIGURES_QUERY)}
     regions = []
+    rows = run(REGIONS_QUERY)
+    # colours by IRI within each layer: the same on every store, whatever label it picks
     counters: dict[str, int] = defaultdict(int)
-    for row in run(REGIONS_QUERY):
+    colour_index: dict[str, int] = {}
+    for iri, layer in sorted((value(r, "region") or "", value(r, "layer") or "metropolitan")
+                             for r in rows):
+        colour_index[iri] = counters[layer]
+        counters[layer] += 1
+    for row in rows:
         iri = value(row, "region") or ""
         fig = figures.get(iri, {})
         layer = value(row, "layer") or "metropolitan"
-        index = counters[layer]
-        counters[layer] += 1
+        index = colour_index[iri]
         regions.append({
             "id": iri, "slug": iri.rsplit("/", 1)[-1], "label": value(row, "label") or iri,
             "key": (iri.rsplit("/", 1)[-1] if iri.startswith(base + "id/region/")
@@ -315,7 +321,7 @@ def filter_map(data: dict[str, Any], day: str | None, region: str | None,
 # --- the membership graph --------------------------------------------------------------------------
 
 EDGES_QUERY = """
-SELECT ?organisation ?member ?role ?kind (SAMPLE(?s) AS ?start) (SAMPLE(?e) AS ?end)
+SELECT ?organisation ?member ?role ?kind (MIN(?s) AS ?start) (MIN(?e) AS ?end)
        (GROUP_CONCAT(DISTINCT STRAFTER(STR(?source), "/source/"); separator=" ") AS ?sources)
 WHERE {
   {
@@ -339,7 +345,7 @@ GROUP BY ?organisation ?member ?role ?kind
 """
 
 NODES_QUERY = """
-SELECT ?node (SAMPLE(?de) AS ?label) (SAMPLE(?en) AS ?labelEn)
+SELECT ?node (MIN(?de) AS ?label) (MIN(?en) AS ?labelEn)
        (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
 WHERE {
   { ?m a org:Membership ; org:organization|org:member ?node }
@@ -354,7 +360,7 @@ GROUP BY ?node
 """
 
 ROLE_LABELS_QUERY = """
-SELECT ?role (SAMPLE(?de) AS ?label) (SAMPLE(?en) AS ?labelEn) WHERE {
+SELECT ?role (MIN(?de) AS ?label) (MIN(?en) AS ?labelEn) WHERE {
   ?role a mg:Role .
   OPTIONAL { ?role rdfs:label|skos:prefLabel ?de FILTER (LANG(?de) IN ("de", "")) }
   OPTIONAL { ?role rdfs:label|skos:prefLabel ?en FILTER (LANG(?en) = "en") }
@@ -488,7 +494,7 @@ WHERE {
 """
 
 TIMELINE_EVENTS_QUERY = """
-SELECT ?subject ?event (SAMPLE(?l) AS ?label) (SAMPLE(?s) AS ?start) (SAMPLE(?e) AS ?end)
+SELECT ?subject ?event (MIN(?l) AS ?label) (MIN(?s) AS ?start) (MIN(?e) AS ?end)
        (GROUP_CONCAT(DISTINCT ?how; separator=" ") AS ?relation)
 WHERE {
   { ?event schema:organizer ?subject . BIND ("organizer" AS ?how) }
@@ -503,7 +509,7 @@ ORDER BY ?start
 """
 
 SUBJECT_QUERY = """
-SELECT ?subject (SAMPLE(?de) AS ?label) (SAMPLE(?en) AS ?labelEn) WHERE {
+SELECT ?subject (MIN(?de) AS ?label) (MIN(?en) AS ?labelEn) WHERE {
   OPTIONAL { ?subject rdfs:label ?de FILTER (LANG(?de) IN ("de", "")) }
   OPTIONAL { ?subject rdfs:label ?en FILTER (LANG(?en) = "en") }
 }
@@ -511,7 +517,7 @@ GROUP BY ?subject
 """
 
 SOURCE_LABELS_QUERY = """
-SELECT ?source (SAMPLE(?de) AS ?label) (SAMPLE(?d) AS ?date) WHERE {
+SELECT ?source (MIN(?de) AS ?label) (MIN(?d) AS ?date) WHERE {
   ?source a mg:SourceDocument .
   OPTIONAL { ?source rdfs:label ?de FILTER (LANG(?de) IN ("de", "")) }
   OPTIONAL { ?source dct:issued ?d }
@@ -572,15 +578,15 @@ def source_index(run: Runner) -> dict[str, dict[str, str | None]]:
 # --- the question catalogue ------------------------------------------------------------------------
 
 CHOICE_QUERIES = {
-    "region": "SELECT ?id (SAMPLE(?l) AS ?label) WHERE { ?id a mg:MetropolitanRegion ; "
+    "region": "SELECT ?id (MIN(?l) AS ?label) WHERE { ?id a mg:MetropolitanRegion ; "
               "rdfs:label ?l FILTER (LANG(?l) = 'de') } GROUP BY ?id ORDER BY ?label",
-    "network": "SELECT ?id (SAMPLE(?l) AS ?label) WHERE { ?id a mg:CooperationNetwork ; "
+    "network": "SELECT ?id (MIN(?l) AS ?label) WHERE { ?id a mg:CooperationNetwork ; "
                "rdfs:label ?l FILTER (LANG(?l) = 'de') } GROUP BY ?id ORDER BY ?label",
-    "kreis": "SELECT ?id (SAMPLE(?l) AS ?label) WHERE { ?id a/rdfs:subClassOf* mg:District ; "
+    "kreis": "SELECT ?id (MIN(?l) AS ?label) WHERE { ?id a/rdfs:subClassOf* mg:District ; "
              "rdfs:label ?l FILTER (LANG(?l) = 'de') } GROUP BY ?id ORDER BY ?label",
-    "leader": "SELECT ?id (SAMPLE(?l) AS ?label) WHERE { ?id a mg:LeaderRegion ; "
+    "leader": "SELECT ?id (MIN(?l) AS ?label) WHERE { ?id a mg:LeaderRegion ; "
               "rdfs:label ?l FILTER (LANG(?l) = 'de') } GROUP BY ?id ORDER BY ?label",
-    "organisation": "SELECT ?id (SAMPLE(?l) AS ?label) WHERE { "
+    "organisation": "SELECT ?id (MIN(?l) AS ?label) WHERE { "
                     "{ ?m a org:Membership ; org:organization ?id } UNION { ?p org:postIn ?id } "
                     "?id rdfs:label ?l FILTER (LANG(?l) = 'de') } GROUP BY ?id ORDER BY ?label",
 }

@@ -92,7 +92,36 @@ def sparql_app(sparql_settings: dict[str, Any]) -> Iterator[Any]:
     app.extensions["metrograph"].engine.close()
 
 
+@pytest.fixture(scope="session")
+def sparql_remote_app(sparql_settings: dict[str, Any]) -> Iterator[Any]:
+    """The same release published to a private Virtuoso, served by an app on that store."""
+    import virtuoso as harness
+
+    from metrograph import publish
+    from metrograph.web import create_app
+
+    if not (harness.VIRTUOSO and harness.ISQL):
+        pytest.skip("virtuoso-t/isql-vt not installed (.ci/run installs virtuoso-opensource)")
+    with harness.Virtuoso() as instance:
+        overrides = {**{k: sparql_settings[k] for k in ("var_dir", "base_iri", *TEST_LIMITS)},
+                     **instance.remote_settings(), "release_poll": 0.2}
+        settings = config.load(overrides, environ={})
+        publish.publish(settings, store.current_release(Path(settings["var_dir"])),
+                        progress=lambda message: None)
+        app = create_app(overrides)
+        yield app
+
+
 @pytest.fixture
 def sparql_client(sparql_app: Any) -> Iterator[Any]:
     with sparql_app.test_client() as client:
+        yield client
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def sparql_client_both(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A client of the app on the embedded store, then of the app on Virtuoso."""
+    app = request.getfixturevalue("sparql_app" if request.param == "embedded"
+                                  else "sparql_remote_app")
+    with app.test_client() as client:
         yield client

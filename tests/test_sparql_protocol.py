@@ -23,7 +23,21 @@ from sparql_fixtures import BASE, GRAPH_A, GRAPH_B, ITEMS, TRICKY
 sparql_var_dir = sparql_fixtures.sparql_var_dir
 sparql_settings = sparql_fixtures.sparql_settings
 sparql_app = sparql_fixtures.sparql_app
-sparql_client = sparql_fixtures.sparql_client
+sparql_remote_app = sparql_fixtures.sparql_remote_app
+sparql_client_both = sparql_fixtures.sparql_client_both
+
+
+@pytest.fixture
+def embedded_client(sparql_app):
+    """For the tests about the app itself (they change its state), not about the store."""
+    with sparql_app.test_client() as client:
+        yield client
+
+
+@pytest.fixture
+def sparql_client(sparql_client_both):
+    """Every test here runs on the embedded store and on Virtuoso (the remote backend)."""
+    return sparql_client_both
 
 SPECIAL = BASE + "id/test/special"
 ITEM0 = BASE + "id/test/item0"
@@ -383,13 +397,13 @@ def test_etag_and_304(sparql_client):
         .status_code == 200
 
 
-def test_etag_depends_on_the_release(sparql_app, sparql_client):
-    etag = get(sparql_client, SELECT_SPECIAL).headers["ETag"]
+def test_etag_depends_on_the_release(sparql_app, embedded_client):
+    etag = get(embedded_client, SELECT_SPECIAL).headers["ETag"]
     state = sparql_app.extensions["metrograph"]
     original = state.release
     try:
         state.release = type(original)(original.path, {**original.meta, "release_id": "other"})
-        assert get(sparql_client, SELECT_SPECIAL).headers["ETag"] != etag
+        assert get(embedded_client, SELECT_SPECIAL).headers["ETag"] != etag
     finally:
         state.release = original
 
@@ -451,7 +465,7 @@ def test_query_page_for_browsers(sparql_client):
         response.close()
 
 
-def test_query_page_lists_example_queries(sparql_app, sparql_client, tmp_path):
+def test_query_page_lists_example_queries(sparql_app, embedded_client, tmp_path):
     (tmp_path / "queries").mkdir()
     (tmp_path / "queries" / "members.rq").write_text(
         "#+ title: Members <of> regions\n#+ description: Who & what\nSELECT * {} LIMIT 1\n")
@@ -459,7 +473,7 @@ def test_query_page_lists_example_queries(sparql_app, sparql_client, tmp_path):
     original = settings["project_dir"]
     settings["project_dir"] = str(tmp_path)
     try:
-        html = sparql_client.get("/sparql", headers={"Accept": "text/html"}).data.decode()
+        html = embedded_client.get("/sparql", headers={"Accept": "text/html"}).data.decode()
     finally:
         settings["project_dir"] = original
     assert "Members &lt;of&gt; regions" in html

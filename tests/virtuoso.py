@@ -200,6 +200,19 @@ DB.DBA.RDF_DEFAULT_USER_PERMS_SET('nobody', 1);
 DB.DBA.RDF_DEFAULT_USER_PERMS_SET('{self.user}', 7);
 """)
 
+    def remote_settings(self) -> dict[str, str]:
+        """The settings that make metrograph serve from (and publish to) this instance."""
+        return {"backend": "remote", "remote_query_url": self.query_url,
+                "remote_update_url": self.update_url, "remote_gsp_url": self.gsp_url,
+                "remote_user": self.user, "remote_password": self.password,
+                "remote_isql": f"127.0.0.1:{self.sql_port}",
+                "remote_isql_password": self._dba_password}
+
+    @property
+    def dba_password(self) -> str:
+        """The random password of the instance's dba account (for the SQL switch)."""
+        return self._dba_password
+
     def isql(self, sql: str, timeout: float = 120) -> str:
         """Run SQL statements (each ending in ``;``) as dba; raise RuntimeError on any error."""
         result = subprocess.run(

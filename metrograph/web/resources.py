@@ -121,8 +121,9 @@ def resources() -> Resources:
         found = holder.get(key)
         if found is None:
             holder.clear()  # a release or process (fork) change: never share a handle
-            found = Resources(store.open_read_only(state.release), state.settings["base_iri"],
-                              state.release.id)
+            lookups = state.remote if state.remote is not None else \
+                store.open_read_only(state.release)
+            found = Resources(lookups, state.settings["base_iri"], state.release.id)
             holder[key] = found
     return found
 

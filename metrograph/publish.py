@@ -1,0 +1,323 @@
+"""``metrograph publish``: load a built release into a remote SPARQL store, then switch.
+
+1. **Stage.** Each graph of the release (its named graphs and the materialized union, which
+   serves as the default graph) is uploaded with the Graph Store Protocol into a staging graph
+   of its own (:func:`metrograph.remote.staging_graph`), in chunks, streamed from
+   ``release.nq``. Readers never see staging graphs: the server queries the live graphs only.
+2. **Verify.** The store must hold exactly as many triples in each staging graph as the
+   release has; otherwise publishing stops and the live graphs are untouched.
+3. **Switch.** One SPARQL Update request copies every staging graph over its live graph,
+   drops live graphs the release no longer has and rewrites the bookkeeping graph
+   (:data:`metrograph.remote.META_GRAPH`: live release, previous release, named graphs). A
+   store that applies an update request as one transaction (Virtuoso does) switches readers
+   from the old release to the new one at once.
+4. **Keep one back.** The previous release's staging graphs stay, so ``publish --rollback``
+   switches back without uploading; older staging graphs are dropped.
+
+A publish interrupted before step 3 leaves readers on the old release (run it again: staging
+graphs are replaced, not appended to).
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from metrograph import remote, store
+from metrograph.errors import ConfigError, MetrographError, StoreError
+
+#: Seconds one upload, count or switch request may take.
+ADMIN_TIMEOUT = 600.0
+
+Progress = Callable[[str], None]
+
+
+class Admin:
+    """Write access to the store: SPARQL Update and the Graph Store Protocol, with credentials."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        for name in ("remote_query_url", "remote_update_url", "remote_gsp_url"):
+            if not settings.get(name):
+                raise ConfigError(f"publish needs METROGRAPH_{name.upper()}")
+        self.update_url = settings["remote_update_url"]
+        self.gsp_url = settings["remote_gsp_url"]
+        self.reader = remote.RemoteStore(settings["remote_query_url"], timeout=ADMIN_TIMEOUT,
+                                         max_bytes=2**30)
+        #: Virtuoso's SQL port (host:port): switch releases in one SQL transaction
+        self.isql_address = settings.get("remote_isql", "")
+        self.isql_user = settings.get("remote_isql_user", "dba")
+        self.isql_password = settings.get("remote_isql_password", "")
+        self.chunk_bytes = max(1, int(settings.get("publish_chunk_bytes", 8 * 2**20)))
+        self.user = settings.get("remote_user", "")
+        self.password = settings.get("remote_password", "")
+        self._opener = urllib.request.build_opener()
+        self._challenge: dict[str, str] | None = None
+
+    def _authorize(self, request: urllib.request.Request, fresh: bool = False) -> None:
+        """Credentials sent with the request itself, never after a 401: a store that refuses
+        an unauthenticated upload closes the connection while megabytes are still on their
+        way. The Digest challenge is fetched once with an empty request and reused."""
+        if not self.user:
+            return
+        if self._challenge is None or fresh:
+            self._challenge = _challenge(self._opener, self.gsp_url)
+        scheme = self._challenge.get("scheme", "basic")
+        if scheme == "basic":
+            token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+            request.add_unredirected_header("Authorization", "Basic " + token)
+            return
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, request.full_url, self.user, self.password)
+        digest = urllib.request.HTTPDigestAuthHandler(passwords)
+        value = digest.get_authorization(request, self._challenge)
+        if value:
+            request.add_unredirected_header("Authorization", "Digest " + value)
+
+    def _send(self, request: urllib.request.Request, what: str) -> None:
+        for attempt in range(2):
+            self._authorize(request, fresh=attempt > 0)
+            try:
+                with self._opener.open(request, timeout=ADMIN_TIMEOUT) as response:
+                    response.read()
+                return
+            except urllib.error.HTTPError as exc:
+                detail = exc.read(2000).decode("utf-8", "replace").strip()
+                if exc.code == 401 and attempt == 0 and self.user:
+                    continue  # the nonce went stale: fetch a new challenge once
+                hint = " (check METROGRAPH_REMOTE_USER/PASSWORD)" if exc.code in (401, 403) \
+                    else ""
+                raise StoreError(f"{what} failed: the store answered {exc.code}{hint}: "
+                                 f"{detail[:500]}") from None
+            except (urllib.error.URLError, OSError) as exc:
+                raise StoreError(f"{what} failed: {getattr(exc, 'reason', exc)}") from None
+
+    def isql(self, script: str, what: str) -> None:
+        """Run SQL statements with Virtuoso's ``isql`` client; StoreError on any error."""
+        client = shutil.which("isql-vt") or shutil.which("isql")
+        if client is None:
+            raise StoreError("METROGRAPH_REMOTE_ISQL is set but no isql-vt (Virtuoso's SQL "
+                             "client, Debian package virtuoso-opensource-7-bin) is installed")
+        try:
+            result = subprocess.run(
+                [client, self.isql_address, self.isql_user, self.isql_password, "VERBOSE=OFF",
+                 "BANNER=OFF", "PROMPT=OFF", "ECHO=OFF", "ERRORS=STDOUT"],
+                input=script, capture_output=True, text=True, timeout=ADMIN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise StoreError(f"{what} failed: no answer within {ADMIN_TIMEOUT:g} s") from None
+        output = (result.stdout + result.stderr).strip()
+        if result.returncode != 0 or "*** Error" in output:
+            raise StoreError(f"{what} failed: {output[-800:]}")
+
+    def upload(self, graph: str, ntriples: bytes, replace: bool) -> None:
+        """PUT (replace) or POST (add) N-Triples into ``graph``."""
+        url = self.gsp_url + ("&" if "?" in self.gsp_url else "?") + \
+            urllib.parse.urlencode({"graph": graph})
+        request = urllib.request.Request(url, data=ntriples, method="PUT" if replace else "POST",
+                                         headers={"Content-Type": "text/turtle"})
+        self._send(request, f"uploading into <{graph}>")
+
+    def update(self, text: str, what: str) -> None:
+        body = urllib.parse.urlencode({"update": text}).encode("utf-8")
+        request = urllib.request.Request(
+            self.update_url, data=body, method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self._send(request, what)
+
+    def count(self, graphs: list[str]) -> dict[str, int]:
+        """Triples per graph, in one query."""
+        text = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        found = {row["g"].value: int(row["n"].value)
+                 for row in self.reader._results(text, ((remote.EMPTY_GRAPH,), tuple(graphs)))}
+        return {g: found.get(g, 0) for g in graphs}
+
+    def staging_releases(self) -> set[str]:
+        """Ids of releases that have staging graphs in the store."""
+        text = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                "FILTER(STRSTARTS(STR(?g), \"urn:x-metrograph:release:\")) }")
+        prefix = len("urn:x-metrograph:release:")
+        return {row["g"].value[prefix:].split(":", 1)[0]
+                for row in self.reader._results(text, None)}
+
+
+def _challenge(opener: urllib.request.OpenerDirector, url: str) -> dict[str, str]:
+    """The authentication challenge of an endpoint, from an empty request."""
+    try:
+        with opener.open(urllib.request.Request(url, method="HEAD"), timeout=30):
+            return {"scheme": "basic"}  # no challenge: send Basic (or nothing is needed)
+    except urllib.error.HTTPError as exc:
+        header = exc.headers.get("WWW-Authenticate", "")
+    except (urllib.error.URLError, OSError) as exc:
+        raise StoreError(f"the store at {url} is unreachable: "
+                         f"{getattr(exc, 'reason', exc)}") from None
+    scheme, _, rest = header.partition(" ")
+    if scheme.lower() != "digest":
+        return {"scheme": "basic"}
+    fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+    return {**fields, "scheme": "digest"}
+
+
+def _stage(admin: Admin, release: store.Release, progress: Progress) -> dict[str, int]:
+    """Upload every graph of the release into its staging graph; triples per live graph."""
+    counts: dict[str, int] = {}
+    buffers: dict[str, list[bytes]] = {}
+    sizes: dict[str, int] = {}
+    started: set[str] = set()
+
+    def flush(graph: str) -> None:
+        admin.upload(remote.staging_graph(release.id, graph), b"".join(buffers.pop(graph, [])),
+                     replace=graph not in started)
+        started.add(graph)
+        sizes[graph] = 0
+
+    for quad in ox.parse(path=str(release.path / store.DUMP_FILENAME),
+                         format=ox.RdfFormat.N_QUADS):
+        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) \
+            else remote.DEFAULT_GRAPH
+        obj = quad.object
+        if isinstance(obj, ox.Literal) and obj.datatype.value == remote.WKT:
+            obj = ox.Literal(obj.value, datatype=ox.NamedNode(remote.WKT_STAND_IN))
+        line = f"{quad.subject} {quad.predicate} {obj} .\n".encode()
+        buffers.setdefault(graph, []).append(line)
+        sizes[graph] = sizes.get(graph, 0) + len(line)
+        counts[graph] = counts.get(graph, 0) + 1
+        if sizes[graph] >= admin.chunk_bytes:
+            flush(graph)
+    for graph in list(buffers):
+        flush(graph)
+    progress(f"staged {sum(counts.values())} triples in {len(counts)} graphs")
+    return counts
+
+
+def _verify(admin: Admin, release_id: str, expected: dict[str, int]) -> None:
+    staged = {remote.staging_graph(release_id, g): n for g, n in expected.items()}
+    found = admin.count(list(staged))
+    wrong = [f"<{g}>: {found[g]} of {n}" for g, n in staged.items() if found[g] != n]
+    if wrong:
+        raise StoreError("the store does not hold the staged release completely ("
+                         + "; ".join(wrong) + "); the live release is unchanged")
+
+
+def _switch(admin: Admin, release_id: str, graphs: list[str], live: remote.LiveRelease | None,
+            previous: str | None) -> None:
+    """Staging graphs over live graphs and the bookkeeping rewritten, all or nothing."""
+    named = sorted(g for g in graphs if g != remote.DEFAULT_GRAPH)
+    gone = sorted(set(live.named_graphs if live else ()) - set(named))
+    facts = [(remote.META_RELEASE, release_id, False)]
+    if previous:
+        facts.append((remote.META_PREVIOUS, previous, False))
+    facts += [(remote.META_GRAPHS, g, True) for g in named]
+    if admin.isql_address:
+        _switch_sql(admin, release_id, sorted(graphs), gone, facts)
+    else:
+        _switch_sparql(admin, release_id, sorted(graphs), gone, facts)
+
+
+def _switch_sparql(admin: Admin, release_id: str, graphs: list[str], gone: list[str],
+                   facts: list[tuple[str, str, bool]]) -> None:
+    """One SPARQL Update request: atomic on stores that run a request as one transaction."""
+    ops = [f"DROP SILENT GRAPH <{g}>" for g in gone]
+    ops += [f"COPY SILENT <{remote.staging_graph(release_id, g)}> TO <{g}>" for g in graphs]
+    triples = [f"<{remote.META_SUBJECT}> <{p}> " + (f"<{o}>" if iri else f'"{o}"')
+               for p, o, iri in facts]
+    ops.append(f"DROP SILENT GRAPH <{remote.META_GRAPH}>")
+    ops.append(f"INSERT DATA {{ GRAPH <{remote.META_GRAPH}> {{ " + " . ".join(triples) + " } }")
+    admin.update(" ;\n".join(ops), "switching the live release")
+
+
+def _sql_string(value: str) -> str:
+    if "'" in value or "\\" in value:
+        raise StoreError(f"refusing to write {value!r} into SQL")
+    return f"'{value}'"
+
+
+def _switch_sql(admin: Admin, release_id: str, graphs: list[str], gone: list[str],
+                facts: list[tuple[str, str, bool]]) -> None:
+    """Virtuoso: one SQL transaction (a stored procedure runs as one). Over HTTP Virtuoso
+    applies updates row by row, so readers would see graphs half replaced; here they read
+    the old release until the commit, and a switch killed halfway is rolled back."""
+    quad = "DB.DBA.RDF_QUAD"
+    body = []
+    for graph in (*gone, *graphs, remote.META_GRAPH):
+        body.append(f"DELETE FROM {quad} WHERE G = iri_to_id({_sql_string(graph)});")
+    for graph in graphs:
+        body.append(
+            f"INSERT INTO {quad} (G, S, P, O) SELECT iri_to_id({_sql_string(graph)}), S, P, O "
+            f"FROM {quad} WHERE G = iri_to_id("
+            f"{_sql_string(remote.staging_graph(release_id, graph))});")
+    for predicate, value, iri in facts:
+        function = "DB.DBA.RDF_QUAD_URI" if iri else "DB.DBA.RDF_QUAD_URI_L"
+        body.append(f"{function}({_sql_string(remote.META_GRAPH)}, "
+                    f"{_sql_string(remote.META_SUBJECT)}, {_sql_string(predicate)}, "
+                    f"{_sql_string(value)});")
+    script = ("CREATE PROCEDURE DB.DBA.METROGRAPH_SWITCH () {\n  " + "\n  ".join(body)
+              + "\n};\n"
+              # unlogged: a switch is as large as the release, over the transaction-log limit;
+              # still one transaction, made durable by the checkpoint right after it
+              "log_enable(0);\nDB.DBA.METROGRAPH_SWITCH();\ncheckpoint;\n"
+              "DROP PROCEDURE DB.DBA.METROGRAPH_SWITCH;\n")
+    admin.isql(script, "switching the live release")
+
+
+def _prune(admin: Admin, keep: set[str], progress: Progress) -> None:
+    for old in sorted(admin.staging_releases() - keep):
+        graphs = [row["g"].value for row in admin.reader._results(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "
+            f'"urn:x-metrograph:release:{old}:")) }}', None)]
+        admin.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs),
+                     f"dropping the staging graphs of release {old}")
+        progress(f"dropped the staging graphs of release {old}")
+
+
+def release_graphs(release: store.Release) -> dict[str, int]:
+    """Triples per live graph of a release: from its metadata, else counted in its dump."""
+    graphs = release.meta.get("counts", {}).get("graphs", {})
+    if graphs:
+        return {(g if g.startswith(("http://", "https://", "urn:")) else remote.DEFAULT_GRAPH): n
+                for g, n in graphs.items()}
+    counts: dict[str, int] = {}
+    for quad in ox.parse(path=str(release.path / store.DUMP_FILENAME),
+                         format=ox.RdfFormat.N_QUADS):
+        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) \
+            else remote.DEFAULT_GRAPH
+        counts[graph] = counts.get(graph, 0) + 1
+    return counts
+
+
+def publish(settings: dict[str, Any], release: store.Release,
+            progress: Progress = print) -> str:
+    """Make ``release`` the store's live release; returns what happened, in words."""
+    admin = Admin(settings)
+    live = remote.read_live(admin.reader)
+    if live is not None and live.release_id == release.id:
+        return f"release {release.id} is already live"
+    counts = _stage(admin, release, progress)
+    _verify(admin, release.id, counts)
+    previous = live.release_id if live else None
+    _switch(admin, release.id, sorted(counts), live, previous)
+    _prune(admin, {release.id, *([previous] if previous else [])}, progress)
+    return f"release {release.id} is live" + (f" (previous: {previous})" if previous else "")
+
+
+def rollback(settings: dict[str, Any], progress: Progress = print) -> str:
+    """Switch the store back to the previous release (its staging graphs are still there)."""
+    admin = Admin(settings)
+    live = remote.read_live(admin.reader)
+    if live is None or not live.previous_id:
+        raise StoreError("there is no previous release to roll back to")
+    previous = store.release_by_id(Path(settings["var_dir"]), live.previous_id)
+    expected = release_graphs(previous)
+    try:
+        _verify(admin, previous.id, expected)
+    except MetrographError as exc:
+        raise StoreError(f"cannot roll back to {previous.id}: {exc}") from None
+    _switch(admin, previous.id, sorted(expected), live, live.release_id)
+    return f"release {previous.id} is live again (rolled back from {live.release_id})"
