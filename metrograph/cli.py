@@ -95,6 +95,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     var_dir = Path(settings["var_dir"])
+    if settings["backend"] == "remote":
+        from metrograph.web.state import AppState
+
+        AppState.open(settings)  # the store answers and its release is here, or a clear error
+        return serving.run(settings)
     if args.rebuild or not (var_dir / "current").exists():
         build.build(settings)
     store.verify(store.current_release(var_dir), settings["query_store"])  # fail early, clearly

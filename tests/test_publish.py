@@ -206,3 +206,17 @@ def test_two_app_processes_share_one_store_and_follow_a_publish(settings, first,
     finally:
         for _url, stop in servers:
             stop()
+
+
+def test_serve_on_an_unreachable_store_fails_clearly(var_dir):
+    from servers import free_port
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("METROGRAPH_")}
+    env.update({"PYTHONPATH": str(ROOT), "METROGRAPH_VAR_DIR": str(var_dir),
+                "METROGRAPH_BACKEND": "remote",
+                "METROGRAPH_REMOTE_QUERY_URL": f"http://127.0.0.1:{free_port()}/sparql"})
+    result = subprocess.run([sys.executable, "-m", "metrograph.cli", "serve"], env=env,
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "cannot read the remote store" in result.stderr and "unreachable" in result.stderr
+    assert "Traceback" not in result.stderr
