@@ -68,6 +68,22 @@ def test_the_memo_answers_as_the_app_does(client, memo, path, headers):
     assert memo.hits == hits + 3
 
 
+def test_memo_answers_are_counted_in_the_metrics(client, memo):
+    def answered_304() -> int:
+        for line in client.get("/metrics").get_data(as_text=True).splitlines():
+            if line.startswith('metrograph_http_responses_total{method="GET",code="304"}'):
+                return int(line.rsplit(" ", 1)[1])
+        return 0
+
+    etag = client.get("/id/kreis/03358", headers=TURTLE).headers["ETag"]
+    before = answered_304()
+    hits = memo.hits
+    for _ in range(3):
+        assert client.get("/id/kreis/03358",
+                          headers={**TURTLE, "If-None-Match": etag}).status_code == 304
+    assert memo.hits == hits + 3 and answered_304() == before + 3
+
+
 def test_the_memo_keeps_requests_apart(client, memo):
     ttl = client.get("/id/kreis/03358", headers=TURTLE)
     nt = client.get("/id/kreis/03358", headers={"Accept": "application/n-triples"})
@@ -158,3 +174,41 @@ def test_describe_with_a_blank_node_is_left_to_the_query_processes(sparql_app, s
     # the general path still answers what a point lookup cannot
     bad = sparql_client.get("/sparql?query=" + quote("DESCRIBE nope:x"))
     assert bad.status_code == 400 and b"syntax" in bad.data
+
+
+# --- over HTTP, through gunicorn ---------------------------------------------------------------
+
+@pytest.mark.server
+def test_repeats_and_304_over_http(release, settings):
+    import http.client
+
+    from servers import start_server
+
+    url, stop = start_server(settings["var_dir"], {
+        "project_dir": settings["project_dir"], "workers": 1, "query_workers": 1,
+        "query_timeout": 5}, probe="/dataset.ttl")
+    host, port = url.rsplit("/", 1)[1].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+
+    def get(path: str, headers: dict[str, str], method: str = "GET"):
+        connection.request(method, path, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, {k: v for k, v in response.getheaders() if k != "Date"}, body
+
+    try:
+        for path in ("/id/gemeinde/03358024", "/sparql?query=" + quote(f"DESCRIBE <{KREIS}>")):
+            first = get(path, TURTLE)  # the app
+            again = get(path, TURTLE)  # the memo, on the same kept-alive connection
+            assert first == again and first[0] == 200
+            etag = first[1]["ETag"]
+            status, headers, body = get(path, {**TURTLE, "If-None-Match": etag})
+            assert (status, body) == (304, b"")
+            assert headers["ETag"] == etag and "Accept" in headers["Vary"]
+            assert "Content-Type" not in headers and "Content-Length" not in headers
+            head = get(path, TURTLE, "HEAD")
+            assert head[0] == 200 and head[2] == b""
+            assert head[1]["Content-Length"] == str(len(first[2]))
+    finally:
+        connection.close()
+        stop()

@@ -59,10 +59,12 @@ class Memo:
     """WSGI middleware; ``release_id()`` names the release the app serves right now."""
 
     def __init__(self, app: WSGIApp, release_id: Callable[[], str],
-                 before: Callable[[], None] | None = None) -> None:
+                 before: Callable[[], None] | None = None,
+                 counted: Callable[[str, int], None] | None = None) -> None:
         self.app = app
         self.release_id = release_id
         self.before = before  # e.g. follow a release switch before reading the release id
+        self.counted = counted  # told (method, status) of every answer given here
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -82,7 +84,7 @@ class Memo:
                 self._entries.move_to_end(key)
                 self.hits += 1
         if entry is not None:
-            return self._answer(entry, environ, start_response)
+            return self._answer(entry, environ, start_response, self.counted)
         if method == "HEAD":
             return self.app(environ, start_response)
         return self._remember(key, environ, start_response)
@@ -103,14 +105,19 @@ class Memo:
                 get("HTTP_ACCEPT_LANGUAGE"))
 
     @staticmethod
-    def _answer(entry: _Entry, environ: dict[str, Any],
-                start_response: StartResponse) -> Iterable[bytes]:
+    def _answer(entry: _Entry, environ: dict[str, Any], start_response: StartResponse,
+                counted: Callable[[str, int], None] | None) -> Iterable[bytes]:
+        method = environ["REQUEST_METHOD"]
         wanted = environ.get("HTTP_IF_NONE_MATCH")
         if wanted is not None and parse_etags(wanted).contains_weak(entry.etag):
             start_response("304 NOT MODIFIED", list(entry.headers_304))
+            if counted is not None:
+                counted(method, 304)
             return []
         start_response("200 OK", list(entry.headers))
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+        if counted is not None:
+            counted(method, 200)
+        return [] if method == "HEAD" else [entry.body]
 
     def _remember(self, key: tuple, environ: dict[str, Any],
                   start_response: StartResponse) -> Iterable[bytes]:
@@ -162,7 +169,9 @@ def install(app: Any) -> Memo:
         if follow is not None:
             follow()
 
-    memo = Memo(app.wsgi_app, lambda: state().release.id, before)
+    from metrograph.web import ops
+
+    memo = Memo(app.wsgi_app, lambda: state().release.id, before, ops.count)
     app.wsgi_app = memo
     app.extensions["metrograph.memo"] = memo
     return memo

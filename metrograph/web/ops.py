@@ -96,10 +96,14 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _count(response: Response) -> Response:
-        method = _request_method()
-        with _counts_lock:
-            _counts[(method, response.status_code)] += 1
+        count(_request_method(), response.status_code)
         return response
+
+
+def count(method: str, status: int) -> None:
+    """Count one response (web/memo.py counts those it answers before Flask)."""
+    with _counts_lock:
+        _counts[(method, status)] += 1
 
 
 def _request_method() -> str:
