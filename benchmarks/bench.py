@@ -1,8 +1,9 @@
 """Benchmark: our server against the Oxigraph server on the same release, interleaved.
 
-    python3 benchmarks/bench.py [--scale N] [--quick] [--no-build]
+    python3 benchmarks/bench.py [--scale N] [--query-store memory|disk] [--quick] [--no-build]
 
-Builds the full graph (``--scale N`` builds the synthetic N× graph of ``benchmarks/synth.py``),
+Builds the full graph (``--scale N`` assembles the real release plus the synthetic data of
+``benchmarks/synth.py`` with ``benchmarks/assemble.py``; heavy rows then run fewer times),
 loads the same ``release.nq`` (named graphs and the materialized default graph) into an
 Oxigraph server from PyPI (``oxigraph serve-read-only``, installed into ``.venv-bench/``),
 starts our server in its production configuration (gunicorn, ``workers=2``), checks that both
@@ -64,6 +65,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
     p.add_argument("--no-build", action="store_true", help="reuse the last build of this scale")
     p.add_argument("--requests", type=int, default=None, help="requests per fast batch")
+    p.add_argument("--query-store", choices=("memory", "disk"), default="memory",
+                   help="what our query processes (and the floor) read; disk for large scales")
     args = p.parse_args(argv)
 
     import pyoxigraph as ox
@@ -74,18 +77,21 @@ def main(argv: list[str]) -> int:
     work = common.ROOT / "var" / "bench" / f"{scale}x"
     work.mkdir(parents=True, exist_ok=True)
     n_fast = args.requests or (30 if args.quick else 120)
-    n_heavy = max(4, n_fast // 8)
+    n_heavy = max(4, n_fast // 8) if scale == 1 else 2
     report: dict[str, Any] = {"scale": scale, "machine": common.machine(),
                               "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                               "pyoxigraph": ox.__version__ if hasattr(ox, "__version__") else ""}
 
     # -- build ours, load the peer -------------------------------------------------------------
     project = common.ROOT
-    if scale != 1:
-        import synth
-        project = synth.ensure_project(scale, work)
     var_dir = work / "var"
-    if not args.no_build or not (var_dir / "current").exists():
+    if (not args.no_build or not (var_dir / "current").exists()) and scale != 1:
+        # the real release plus synth.py's data, streamed (see assemble.py)
+        print(f"assembling the {scale}x release ...", flush=True)
+        report["build"] = common.run_measured(
+            [sys.executable, str(Path(__file__).resolve().parent / "assemble.py"), str(scale)],
+            work / "assemble.log")
+    elif not args.no_build or not (var_dir / "current").exists():
         print(f"building the {scale}x graph ...", flush=True)
         report["build"] = common.run_measured(
             [str(common.ROOT / ".venv" / "bin" / "metrograph"), "--var-dir", str(var_dir),
@@ -112,9 +118,13 @@ def main(argv: list[str]) -> int:
     report["peer_store_mib"] = common.du_mib(peer_dir)
 
     # -- the floor: in-process pyoxigraph over an in-memory store --------------------------------
-    print("loading the in-memory floor store ...", flush=True)
-    memory = ox.Store()
-    memory.bulk_load(path=str(release / "release.nq"), format=ox.RdfFormat.N_QUADS)
+    report["query_store"] = args.query_store
+    if args.query_store == "memory":
+        print("loading the in-memory floor store ...", flush=True)
+        memory = ox.Store()
+        memory.bulk_load(path=str(release / "release.nq"), format=ox.RdfFormat.N_QUADS)
+    else:
+        memory = ox.Store.read_only(str(release / "store"))
     base = meta["base_iri"]
     prologue = f"BASE <{base}>\n" + namespaces.sparql_prologue(base)
     prefixes = namespaces.prefixes(base)
@@ -124,14 +134,24 @@ def main(argv: list[str]) -> int:
         prologue + "SELECT DISTINCT ?k WHERE { ?g mg:inDistrict ?k } ORDER BY ?k")]
     names = sorted({_search_word(r["l"].value) for r in memory.query(
         prologue + "SELECT ?l WHERE { ?g a mg:Municipality ; rdfs:label ?l }")} - {""})
+    if scale != 1:  # sample the whole graph, not the real part that sorts first
+        import random
+        for items in (gemeinden, kreise, names):
+            random.Random(scale).shuffle(items)
     rows = _mix(_Prologue(base, prefixes), base, gemeinden, kreise, names)
+    if scale != 1:  # CONTAINS scans every label: seconds per request at scale, so fewer
+        for row in rows:
+            row.heavy = row.heavy or "CONTAINS" in row.name
 
     # -- servers -----------------------------------------------------------------------------
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
     print("starting both servers ...", flush=True)
     t0 = time.perf_counter()
-    ours = common.start_ours(var_dir, {"project_dir": project}, log_dir=logs)
+    ours = common.start_ours(var_dir, {"project_dir": project, "query_store": args.query_store,
+                                       # at scale the heavy rows run longer than 10 s
+                                       **({"query_timeout": 300} if scale != 1 else {})},
+                             log_dir=logs)
     report["ours_startup_s"] = round(time.perf_counter() - t0, 2)
     t0 = time.perf_counter()
     peer = common.start_peer(peer_bin, peer_dir, logs)
@@ -140,13 +160,13 @@ def main(argv: list[str]) -> int:
         _wait_warm(ours)
         report["checks"] = _verify(rows, ours, peer)
         for row in rows:  # warm both (parsers, page caches), with requests never timed
-            for i in range(3):
+            for i in range(1 if row.heavy else 3):
                 _one(ours.url, row.ours(-1 - i))
                 if row.peer:
                     _one(peer.url, row.peer(-1 - i))
         report["memory_before"] = {"ours": ours.memory(), "peer": peer.memory()}
-        report["floor_ms"] = _floors(memory, rows)
-        report["results"] = _run_mix(rows, ours, peer, n_fast, n_heavy)
+        report["floor_ms"] = _floors(memory, rows, 5 if scale == 1 else 1)
+        report["results"] = _run_mix(rows, ours, peer, n_fast, n_heavy, brief_heavy=scale != 1)
         report["memory_after"] = {"ours": ours.memory(), "peer": peer.memory()}
     finally:
         ours.stop()
@@ -257,7 +277,7 @@ def _mix(prologue: _Prologue, base: str, gemeinden: list[str], kreise: list[str]
 
 def _one(url: str, req: common.Request) -> tuple[int, dict[str, str], bytes]:
     path, headers = req
-    return common.request(url, path, headers)
+    return common.request(url, path, headers, timeout=600)  # heavy rows at scale: minutes
 
 
 def _wait_warm(server: common.Server, seconds: float = 300) -> None:
@@ -286,11 +306,11 @@ def _verify(rows: list[Row], ours: common.Server, peer: common.Server) -> dict[s
     for row in rows:
         if row.group == "entity" or row.peer is None or not row.ours(0)[0].startswith("/sparql"):
             continue
-        for i in (0, 1, 7):
+        for i in (0,) if row.heavy else (0, 1, 7):
             a_path, a_headers = row.ours(i)
             b_path, b_headers = row.peer(i)
-            sa, _, a = common.request(ours.url, a_path, a_headers)
-            sb, _, b = common.request(peer.url, b_path, b_headers)
+            sa, _, a = common.request(ours.url, a_path, a_headers, timeout=600)
+            sb, _, b = common.request(peer.url, b_path, b_headers, timeout=600)
             same = sa == sb == 200 and (_canonical(a, "json", row.sampled)
                                           == _canonical(b, "json", row.sampled))
             checks[f"{row.name} #{i}"] = same
@@ -308,7 +328,7 @@ def _verify(rows: list[Row], ours: common.Server, peer: common.Server) -> dict[s
     return checks
 
 
-def _floors(memory: Any, rows: list[Row]) -> dict[str, float]:
+def _floors(memory: Any, rows: list[Row], heavy_runs: int = 5) -> dict[str, float]:
     import pyoxigraph as ox
 
     out = {}
@@ -316,7 +336,7 @@ def _floors(memory: Any, rows: list[Row]) -> dict[str, float]:
         if row.floor is None:
             continue
         times = []
-        for i in range(5 if row.heavy else 30):
+        for i in range(heavy_runs if row.heavy else 30):
             text = row.floor(100_000 + i)
             started = time.perf_counter()
             result = memory.query(text)
@@ -330,16 +350,18 @@ def _floors(memory: Any, rows: list[Row]) -> dict[str, float]:
 
 
 def _run_mix(rows: list[Row], ours: common.Server, peer: common.Server, n_fast: int,
-             n_heavy: int) -> list[dict[str, Any]]:
-    """Every row × mode × concurrency, ours and the peer in alternating order per round."""
+             n_heavy: int, brief_heavy: bool = False) -> list[dict[str, Any]]:
+    """Every row × mode × concurrency, ours and the peer in alternating order per round
+    (``brief_heavy``, for scale runs: heavy rows only unique at concurrency 1)."""
     results = []
     fresh: dict[str, Iterator[int]] = {}
     rounds = 2
     for row in rows:
         fresh[row.name] = iter(range(10**9))
         n = n_heavy if row.heavy else n_fast
-        for concurrency in (1, 4):
-            for mode in ("unique", "repeated", "repeated-304"):
+        brief = brief_heavy and row.heavy
+        for concurrency in (1,) if brief else (1, 4):
+            for mode in ("unique",) if brief else ("unique", "repeated", "repeated-304"):
                 acc = {"ours": common.Batch(), "peer": common.Batch()}
                 for r in range(rounds):
                     per_round = max(1, n // rounds)
@@ -361,7 +383,8 @@ def _run_mix(rows: list[Row], ours: common.Server, peer: common.Server, n_fast: 
                                 reqs = [(p, {**h, "If-None-Match": etag}) for p, h in reqs]
                         elif mode != "unique":
                             _one(server.url, reqs[0])  # the first one is not a repeat
-                        acc[who].merge(common.run_batch(server.url, reqs, concurrency))
+                        acc[who].merge(common.run_batch(server.url, reqs, concurrency,
+                                                        timeout=600))
                 entry = {"row": row.name, "group": row.group, "mode": mode,
                          "concurrency": concurrency, "ours": acc["ours"].summary(),
                          "peer": acc["peer"].summary() if row.peer else None}
@@ -406,7 +429,8 @@ def render(report: dict[str, Any], rows: list[Row]) -> str:
         f"processes), peer {mb['peer']['pss_mib']} → {ma['peer']['pss_mib']} MiB.")
     lines += ["", "Latency in ms (median / p95), throughput in requests/s, errors = non-2xx/304 "
               "or connection errors; ratio = ours/peer median (below 1: ours faster); floor = "
-              "in-process pyoxigraph, in-memory store, query + serialization.", "",
+              f"in-process pyoxigraph, {report.get('query_store', 'memory')} store, query + "
+              "serialization.", "",
               "| query | mode | c | ours median | ours p95 | peer median | peer p95 | ratio | "
               "ours req/s | peer req/s | errors ours/peer | floor |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
