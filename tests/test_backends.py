@@ -27,16 +27,25 @@ def remote_app(virtuoso: Any, release: store.Release, settings: dict[str, Any]) 
     from metrograph.web import create_app
 
     overrides = {**{k: settings[k] for k in ("var_dir", "project_dir", *TEST_OVERRIDES)},
-                 **virtuoso.remote_settings()}
+                 **virtuoso.remote_settings(),
+                 # heavier questions take seconds on Virtuoso on a busy machine; the limits
+                 # themselves are tested in test_sparql_protocol on both backends
+                 "query_timeout": 60.0}
     publish.publish(config.load(overrides, environ={}), release, progress=lambda m: None)
     app = create_app(overrides)
     yield app
 
 
 @pytest.fixture
-def remote_client(remote_app: Any) -> Iterator[Any]:
-    with remote_app.test_client() as test_client:
-        yield test_client
+def remote_client(remote_app: Any) -> Any:
+    # plain clients (no ``with``): two apps' request contexts kept open at once would clash
+    return remote_app.test_client()
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    """The app on the embedded store (a plain client, see remote_client)."""
+    return app.test_client()
 
 
 def _cell(cell: dict[str, str]) -> tuple:
@@ -96,17 +105,17 @@ def test_the_store_holds_every_graph_of_the_release(remote_app, release):
 QUESTIONS = {q.name: q.text for q in sources.read_queries(config.ROOT)}
 
 
-#: Store bugs, not ours: kept visible as expected failures (strict: a fixed store turns them
-#: into errors that say so).
+#: Store bugs, not ours: kept visible as expected failures. Not strict: the bug shows in
+#: some runs and not in others (the store's plan depends on its state).
 VIRTUOSO_BUGS = {
-    # Virtuoso 7.2.5 answers no rows when an OPTIONAL joining two patterns (schema:location,
-    # then rdfs:label) meets the GROUP BY of this query; each part alone works
-    "09-events": "Virtuoso 7.2.5 returns no rows for query 09 (OPTIONAL join + GROUP BY)",
+    # Virtuoso 7.2.5 has answered no rows when an OPTIONAL joining two patterns
+    # (schema:location, then rdfs:label) meets the GROUP BY of this query; each part alone works
+    "09-events": "Virtuoso 7.2.5 may return no rows for query 09 (OPTIONAL join + GROUP BY)",
 }
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason=VIRTUOSO_BUGS[n], strict=True))
+    pytest.param(n, marks=pytest.mark.xfail(reason=VIRTUOSO_BUGS[n], strict=False))
     if n in VIRTUOSO_BUGS else n for n in sorted(QUESTIONS)])
 def test_catalogue_questions_agree(client, remote_client, name):
     ours = client.get(f"/api/questions/{name}.json")
