@@ -5,7 +5,7 @@ one IRI or prefixed name, no WHERE, no dataset) asks for one resource's outgoing
 answer is bounded by the data, not by what a query can make the evaluator do, so the time limit
 that needs a killable process has nothing to stop; the row and byte caps still apply. It is
 evaluated here on the release's read-only store by the same code the query processes run
-(:func:`metrograph.engine._run`: same serializers, prefixes, caps and, for point lookups, the
+(:func:`metrograph.evaluation.run_job`: same serializers, prefixes, caps and, for point lookups, the
 same triple order), so the bytes are those the query processes would send.
 
 Blank nodes are the exception: their labels differ from store to store, so a description
@@ -22,13 +22,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from metrograph import engine as engine_mod
-from metrograph import sparql
+from metrograph import evaluation, sparql
+from metrograph.formats import FORMATS, Result
 
 __all__ = ["describe"]
 
 
 def describe(engine: engine_mod.Engine, store: Any, query: str,
-             graph_format: str) -> engine_mod.Result | None:
+             graph_format: str) -> Result | None:
     """The serialized answer to a point lookup, or ``None`` to leave it to ``engine``."""
     if not isinstance(store, ox.Store) or not sparql.is_point_lookup(query) \
             or len(query.encode("utf-8")) > engine.max_query_bytes:
@@ -42,17 +43,17 @@ def describe(engine: engine_mod.Engine, store: Any, query: str,
         if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
                for t in triples):
             return None
-        reply = engine_mod._run(_Evaluated(triples), ox, engine.prefixes, job)
+        reply = evaluation.run_job(_Evaluated(triples), ox, engine.prefixes, job)
     except Exception:  # syntax, caps, evaluation: the engine gives the proper error
         return None
     if reply[0] != "ok":
         return None
     _, kind, name, body = reply
-    return engine_mod.Result(body, engine_mod.FORMATS[name], kind)
+    return Result(body, FORMATS[name], kind)
 
 
 class _Evaluated:
-    """The triples of an evaluated DESCRIBE, as the store that ``engine._run`` queries."""
+    """The triples of an evaluated DESCRIBE, as the store that ``evaluation.run_job`` queries."""
 
     def __init__(self, triples: list[ox.Triple]) -> None:
         self.triples = triples

@@ -73,11 +73,11 @@ def _recv(sock: socket.socket, want_fds: int = 0) -> tuple[Any, list[int]]:
 
 def template_entry() -> None:
     """``python -c`` entry point: argv[1] is the template's end of the socket pair."""
-    from metrograph import engine
+    from metrograph import evaluation
 
     sock = socket.socket(fileno=int(sys.argv[1]))
-    isolated = engine._isolate_network()  # first, while still single-threaded
-    engine._exit_with_parent()
+    isolated = evaluation.isolate_network()  # first, while still single-threaded
+    evaluation.exit_with_parent()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
     import pyoxigraph as ox
 
@@ -101,10 +101,10 @@ def template_entry() -> None:
                 os.close(job_w)
                 os.close(reply_r)
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                engine._exit_with_parent()  # the template; it exits with the server
+                evaluation.exit_with_parent()  # the template; it exits with the server
                 if db is None:
                     db = store.open_read_only(release)
-                engine.serve_jobs(db, ox, prefixes, Connection(job_r, writable=False),
+                evaluation.serve_jobs(db, ox, prefixes, Connection(job_r, writable=False),
                                   Connection(reply_w, readable=False))
             finally:
                 os._exit(0)

@@ -14,20 +14,13 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from metrograph import lookup, negotiate, sparql
-from metrograph.engine import (
-    BOOLEAN_FORMATS,
-    FORMATS,
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
-    Engine,
-    Format,
-    cache_key_digest,
-)
+from metrograph.engine import Engine, cache_key_digest
 from metrograph.errors import (
     DataError,
     NotAcceptable,
     PayloadTooLarge,
 )
+from metrograph.formats import BOOLEAN_FORMATS, FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format
 from metrograph.web.http import CACHE_CONTROL as CACHE_CONTROL
 from metrograph.web.http import conditional as _conditional
 from metrograph.web.http import cors as _cors
