@@ -127,9 +127,12 @@ class RemoteStore:
         """Evaluate ``query`` remotely: ``QuerySolutions``, ``QueryBoolean`` or triples."""
         del use_default_graph_as_union  # the union is materialized; see the module docstring
         check_standard(query, prefixes, base_iri)
-        prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
-        if base_iri:
-            prologue = f"BASE <{base_iri}>\n" + prologue
+        bases, query = split_base(query)
+        if not bases and base_iri:
+            bases = [f"<{base_iri}>"]
+        # BASE first: Virtuoso refuses a BASE after a PREFIX (SPARQL allows either order)
+        prologue = "".join(f"BASE {iri}\n" for iri in bases) + "".join(
+            f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
         text = with_stand_ins(prologue + query)
         if substitutions:
             text = bind_values(text, substitutions)
@@ -369,6 +372,30 @@ def _last_word(tokens: list[str]) -> str:
         if token.strip():
             return token.upper()
     return ""
+
+
+def split_base(text: str) -> tuple[list[str], str]:
+    """The query's ``BASE`` IRIs (in its prologue) and the query without them."""
+    tokens = list(sparql._tokens(text))
+    bases: list[str] = []
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        kind, token = tokens[i]
+        if kind == "word" and token.upper() == "BASE":
+            j = i + 1
+            while j < len(tokens) and tokens[j][0] in {"ws", "comment"}:
+                j += 1
+            if j < len(tokens) and tokens[j][0] == "iri":
+                bases.append(tokens[j][1])
+                i = j + 1
+                continue
+        elif kind == "word" and token.upper() != "PREFIX":
+            out += [t for _, t in tokens[i:]]  # the prologue ends at the first other keyword
+            break
+        out.append(token)
+        i += 1
+    return bases, "".join(out)
 
 
 def without_dataset_clauses(text: str) -> str:

@@ -479,3 +479,12 @@ def test_query_page_lists_example_queries(sparql_app, embedded_client, tmp_path)
     assert "Members &lt;of&gt; regions" in html
     assert "Who &amp; what" in html
     assert 'id="example-data"' in html
+
+
+def test_base_after_our_prefixes(sparql_client):
+    """The query's own BASE, with the server's prefixes (Virtuoso wants BASE first)."""
+    query = ("BASE <https://w3id.org/metrograph/>\n"
+             "SELECT ?l WHERE { <id/test/special> rdfs:label ?l }")
+    response = get(sparql_client, query, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.data
+    assert [b["l"]["value"] for b in json.loads(response.data)["results"]["bindings"]] == [TRICKY]
