@@ -28,11 +28,10 @@ Only the query endpoint is used for reading; the update and Graph Store Protocol
 
 from __future__ import annotations
 
+import http.client
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -114,7 +113,6 @@ class RemoteStore:
         self.timeout = timeout
         self.max_raw_bytes = max_bytes * RAW_SIZE_FACTOR
         self.named_graphs = tuple(named_graphs)
-        self._opener = urllib.request.build_opener()
         self._local = threading.local()
 
     # -- pyoxigraph.Store's reading interface --
@@ -222,45 +220,86 @@ class RemoteStore:
         return self._graph("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { " + values
                            + " } ?s ?p ?o }", (defaults, ()))
 
+    def _connection(self) -> http.client.HTTPConnection:
+        """This thread's kept-alive connection to the store (a new one per request would
+        cost a TCP handshake each: entity pages make dozens of lookups)."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            url = urllib.parse.urlsplit(self.query_url)
+            kind = http.client.HTTPSConnection if url.scheme == "https" else \
+                http.client.HTTPConnection
+            connection = kind(url.hostname or "", url.port, timeout=self.timeout)
+            self._local.connection = connection
+        return connection
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their threads end)."""
+        self._drop_connection()
+
+    def __del__(self) -> None:
+        self._drop_connection()
+
+    def _drop_connection(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
     def post(self, text: str, dataset: Any, accept: str) -> tuple[str, bytes]:
         """POST a query (form-encoded) with the dataset; the answer's media type and body."""
         fields = [("query", text)]
         if dataset is not None:
             fields += [("default-graph-uri", g) for g in dataset[0]]
             fields += [("named-graph-uri", g) for g in dataset[1]]
-        request = urllib.request.Request(
-            self.query_url, data=urllib.parse.urlencode(fields).encode("utf-8"), method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        payload = urllib.parse.urlencode(fields).encode("utf-8")
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        url = urllib.parse.urlsplit(self.query_url)
+        path = url.path + ("?" + url.query if url.query else "")
         deadline = time.monotonic() + self.timeout
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                body = _read_capped(response, deadline, self.max_raw_bytes)
-                state = response.headers.get("X-SQL-State")
-                if state:  # Virtuoso: an "anytime" answer cut short at its own time limit
-                    raise RemoteTimeout(f"the store stopped the query early ({state}: "
-                                        f"{response.headers.get('X-SQL-Message', '')})")
-                cut = response.headers.get("X-SPARQL-MaxRows")
-                if cut:  # Virtuoso: ResultSetMaxRows reached, the answer may be cut short
-                    raise BadRequest(f"the result reaches the store's limit of {cut} rows; "
-                                     "narrow the query (LIMIT/OFFSET) or use the dumps")
-                return (_media_type(response.headers.get("Content-Type")),
-                        _from_store(body))
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(4000).decode("utf-8", "replace").strip()
-            if exc.code in (400, 406, 414, 415):
-                raise SyntaxError(f"the store refused the query: {detail}") from None
-            if exc.code in (408, 503, 504) or "timeout" in detail.lower():
-                raise RemoteTimeout(f"the store gave up on the query: {detail[:300]}") from None
-            raise RemoteUnavailable(f"the store answered {exc.code}: {detail[:300]}") from None
+            for attempt in range(2):
+                try:
+                    connection = self._connection()
+                    connection.request("POST", path or "/", body=payload, headers=headers)
+                    response = connection.getresponse()
+                    break
+                except (ConnectionError, http.client.RemoteDisconnected,
+                        http.client.CannotSendRequest, http.client.BadStatusLine):
+                    self._drop_connection()  # a kept-alive connection the store had closed
+                    if attempt:
+                        raise
+            return self._answer(response, deadline)
         except TimeoutError:
-            raise RemoteTimeout(f"the query ran longer than the limit of {self.timeout:g} s") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            if isinstance(reason, TimeoutError):
-                raise RemoteTimeout(
-                    f"the query ran longer than the limit of {self.timeout:g} s") from None
+            self._drop_connection()
+            raise RemoteTimeout(
+                f"the query ran longer than the limit of {self.timeout:g} s") from None
+        except (OSError, http.client.HTTPException) as exc:
+            self._drop_connection()
             raise RemoteUnavailable(f"the store at {self.query_url} is unreachable: "
-                                    f"{reason}") from None
+                                    f"{exc}") from None
+        except BaseException:
+            self._drop_connection()  # an answer left unread: the connection is unusable
+            raise
+
+    def _answer(self, response: http.client.HTTPResponse, deadline: float) -> tuple[str, bytes]:
+        if response.status >= 400:
+            detail = response.read(4000).decode("utf-8", "replace").strip()
+            self._drop_connection()
+            if response.status in (400, 406, 414, 415):
+                raise SyntaxError(f"the store refused the query: {detail}")
+            if response.status in (408, 503, 504) or "timeout" in detail.lower():
+                raise RemoteTimeout(f"the store gave up on the query: {detail[:300]}")
+            raise RemoteUnavailable(f"the store answered {response.status}: {detail[:300]}")
+        body = _read_capped(response, deadline, self.max_raw_bytes)
+        state = response.headers.get("X-SQL-State")
+        if state:  # Virtuoso: an "anytime" answer cut short at its own time limit
+            raise RemoteTimeout(f"the store stopped the query early ({state}: "
+                                f"{response.headers.get('X-SQL-Message', '')})")
+        cut = response.headers.get("X-SPARQL-MaxRows")
+        if cut:  # Virtuoso: ResultSetMaxRows reached, the answer may be cut short
+            raise BadRequest(f"the result reaches the store's limit of {cut} rows; "
+                             "narrow the query (LIMIT/OFFSET) or use the dumps")
+        return _media_type(response.headers.get("Content-Type")), _from_store(body)
 
 
 def _from_store(body: bytes) -> bytes:
