@@ -1,12 +1,14 @@
 """Benchmark: our server against the Oxigraph server on the same release, interleaved.
 
-    python3 benchmarks/bench.py [--scale N] [--query-store memory|disk] [--quick] [--no-build]
+    python3 benchmarks/bench.py [--scale N] [--query-store memory|disk] [--backend remote]
+                                [--quick] [--no-build]
 
 Builds the full graph (``--scale N`` assembles the real release plus the synthetic data of
 ``benchmarks/synth.py`` with ``benchmarks/assemble.py``; heavy rows then run fewer times),
 loads the same ``release.nq`` (named graphs and the materialized default graph) into an
 Oxigraph server from PyPI (``oxigraph serve-read-only``, installed into ``.venv-bench/``),
-starts our server in its production configuration (gunicorn, ``workers=2``), checks that both
+starts our server in its production configuration (gunicorn, ``workers=2``; with ``--backend
+remote`` in front of a private Virtuoso the release is published into first), checks that both
 return the same results, then sends the same mix to both on 127.0.0.1 in alternating rounds
 (ours first, then the peer first): entity lookups, catalogue queries, label search and a heavy
 aggregation, at concurrency 1 and 4, each as *unique* requests (never repeated, so no cache
@@ -15,7 +17,8 @@ helps) and *repeated* ones (the same request again; ours also with ``If-None-Mat
 Prints median and p95 latency, throughput and errors per row for both servers, the ratio
 ours/peer and the in-process pyoxigraph time (in-memory store) as the floor; also build time,
 store sizes and server memory (PSS of the whole process tree). Writes
-``benchmarks/results/bench-<scale>x-<time>.json`` and ``benchmarks/results/latest[-Nx].md``.
+``benchmarks/results/bench-<scale>x[-remote]-<time>.json`` and
+``benchmarks/results/latest[-Nx][-remote].md``.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
+import virtuoso_backend
 
 RESULTS = common.ROOT / "benchmarks" / "results"
 
@@ -67,6 +71,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("--requests", type=int, default=None, help="requests per fast batch")
     p.add_argument("--query-store", choices=("memory", "disk"), default="memory",
                    help="what our query processes (and the floor) read; disk for large scales")
+    p.add_argument("--backend", choices=("embedded", "remote"), default="embedded",
+                   help="ours on the embedded store, or on a private Virtuoso (publish)")
     args = p.parse_args(argv)
 
     import pyoxigraph as ox
@@ -78,7 +84,8 @@ def main(argv: list[str]) -> int:
     work.mkdir(parents=True, exist_ok=True)
     n_fast = args.requests or (30 if args.quick else 120)
     n_heavy = max(4, n_fast // 8) if scale == 1 else 2
-    report: dict[str, Any] = {"scale": scale, "machine": common.machine(),
+    report: dict[str, Any] = {"scale": scale, "backend": args.backend,
+                              "machine": common.machine(),
                               "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                               "pyoxigraph": ox.__version__ if hasattr(ox, "__version__") else ""}
 
@@ -146,11 +153,17 @@ def main(argv: list[str]) -> int:
     # -- servers -----------------------------------------------------------------------------
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
+    store_settings: dict[str, Any] = {}
+    virtuoso = None
+    if args.backend == "remote":
+        print("starting Virtuoso and publishing the release into it ...", flush=True)
+        virtuoso, store_settings, report["remote"] = virtuoso_backend.start(var_dir)
     print("starting both servers ...", flush=True)
     t0 = time.perf_counter()
     ours = common.start_ours(var_dir, {"project_dir": project, "query_store": args.query_store,
                                        # at scale the heavy rows run longer than 10 s
-                                       **({"query_timeout": 300} if scale != 1 else {})},
+                                       **({"query_timeout": 300} if scale != 1 else {}),
+                                       **store_settings},
                              log_dir=logs)
     report["ours_startup_s"] = round(time.perf_counter() - t0, 2)
     t0 = time.perf_counter()
@@ -168,14 +181,19 @@ def main(argv: list[str]) -> int:
         report["floor_ms"] = _floors(memory, rows, 5 if scale == 1 else 1)
         report["results"] = _run_mix(rows, ours, peer, n_fast, n_heavy, brief_heavy=scale != 1)
         report["memory_after"] = {"ours": ours.memory(), "peer": peer.memory()}
+        if virtuoso is not None:
+            report["remote"]["virtuoso_rss_mib"] = round(virtuoso.rss_bytes() / 2**20)
     finally:
         ours.stop()
         peer.stop()
+        if virtuoso is not None:
+            virtuoso.stop()
 
     stamp_time = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    common.dump_json(RESULTS / f"bench-{scale}x-{stamp_time}.json", report)
+    suffix = f"{scale}x" + ("-remote" if args.backend == "remote" else "")
+    common.dump_json(RESULTS / f"bench-{suffix}-{stamp_time}.json", report)
     text = render(report, rows)
-    (RESULTS / ("latest.md" if scale == 1 else f"latest-{scale}x.md")).write_text(text)
+    (RESULTS / ("latest.md" if suffix == "1x" else f"latest-{suffix}.md")).write_text(text)
     print(text)
     return 0
 
@@ -408,7 +426,9 @@ def render(report: dict[str, Any], rows: list[Row]) -> str:
         "",
         f"{report['date']}, {report['machine']}; shared machine, so absolute times are noisy: "
         "the ratios come from interleaved rounds. Oxigraph server and pyoxigraph "
-        f"{_pyoxigraph_version()}; ours: gunicorn, 2 workers × 2 query processes.",
+        f"{_pyoxigraph_version()}; ours: gunicorn, 2 workers, default query processes, "
+        + ("on the **remote backend** (a private Virtuoso 7, loaded with `metrograph publish`)."
+           if report.get("backend") == "remote" else "on the embedded store."),
         "",
         f"Release {rel['id']}: {rel['quads']:,} quads; release.nq {rel['release_nq_mib']} MiB; "
         f"our RocksDB store {rel['store_mib']} MiB; Oxigraph server store "
@@ -420,6 +440,11 @@ def render(report: dict[str, Any], rows: list[Row]) -> str:
     if "peer_load" in report:
         lines.append(f"Oxigraph `load` of release.nq: {report['peer_load']['seconds']} s, peak RSS "
                      f"{report['peer_load']['max_rss_mib']} MiB.")
+    if "remote" in report:
+        remote = report["remote"]
+        lines.append(f"Virtuoso: start {remote['virtuoso_startup_seconds']} s, publish "
+                     f"{remote['publish_seconds']} s, RSS {remote.get('virtuoso_rss_mib')} MiB "
+                     "after the run (not counted in our memory below).")
     lines.append(f"Start-up until the first answer: ours {report['ours_startup_s']} s, peer "
                  f"{report['peer_startup_s']} s.")
     mb, ma = report["memory_before"], report["memory_after"]

@@ -1,0 +1,35 @@
+"""The remote backend for the benchmark: a private Virtuoso loaded with ``metrograph publish``.
+
+The Virtuoso is the one the tests start (``tests/virtuoso.py``: Debian's virtuoso-opensource,
+its own configuration, 127.0.0.1 only); the benchmark reuses it rather than keep a second copy.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from common import ROOT
+
+
+def start(var_dir: Path) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """A running Virtuoso holding the current release of ``var_dir``: the instance, the
+    settings that point our server at it, and what publishing cost."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import virtuoso as harness
+
+    from metrograph import config, publish, store
+
+    if not (harness.VIRTUOSO and harness.ISQL):
+        raise SystemExit("--backend remote needs Debian's virtuoso-opensource "
+                         "(apt-get install virtuoso-opensource)")
+    instance = harness.Virtuoso(query_timeout=300, max_rows=1_000_000)
+    settings = {**instance.remote_settings(), "var_dir": str(var_dir)}
+    started = time.perf_counter()
+    publish.publish(config.load(settings, environ={}), store.current_release(var_dir),
+                    progress=lambda message: print(message, flush=True))
+    cost = {"publish_seconds": round(time.perf_counter() - started, 1),
+            "virtuoso_startup_seconds": round(instance.startup_seconds, 1)}
+    return instance, settings, cost
