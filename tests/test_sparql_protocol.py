@@ -488,3 +488,21 @@ def test_base_after_our_prefixes(sparql_client):
     response = get(sparql_client, query, headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200, response.data
     assert [b["l"]["value"] for b in json.loads(response.data)["results"]["bindings"]] == [TRICKY]
+
+
+def test_checking_a_query_does_not_evaluate_its_values():
+    """The remote backend parses each query with pyoxigraph first; a cartesian product of
+    VALUES blocks must not be evaluated there (it would occupy the web process for hours)."""
+    import threading
+
+    from metrograph import remote
+
+    block = " ".join(str(i) for i in range(2000))
+    query = (f"ASK {{ VALUES ?a {{ {block} }} VALUES ?b {{ {block} }} "
+             f"VALUES ?c {{ {block} }} FILTER(?a + ?b + ?c < 0) }}")
+    checker = threading.Thread(target=remote.check_standard, args=(query,), daemon=True)
+    checker.start()
+    checker.join(60)  # generous: unchecked, this runs for hours
+    assert not checker.is_alive()
+    with pytest.raises(SyntaxError):  # syntax errors outside VALUES data still show here
+        remote.check_standard("SELECT * WHERE { VALUES ?a { 1 } FILTER(?a >) }")
