@@ -85,7 +85,5 @@ def virtuoso() -> Iterator[Any]:
     """A private Virtuoso (tests/virtuoso.py) for the remote-store tests; stopped at session end."""
     import virtuoso as harness
 
-    if not (harness.VIRTUOSO and harness.ISQL):
-        pytest.skip("virtuoso-t/isql-vt not installed (.ci/run installs virtuoso-opensource)")
-    with harness.Virtuoso() as instance:
+    with harness.private_instance() as instance:
         yield instance

@@ -100,9 +100,7 @@ def sparql_remote_app(sparql_settings: dict[str, Any]) -> Iterator[Any]:
     from metrograph import publish
     from metrograph.web import create_app
 
-    if not (harness.VIRTUOSO and harness.ISQL):
-        pytest.skip("virtuoso-t/isql-vt not installed (.ci/run installs virtuoso-opensource)")
-    with harness.Virtuoso() as instance:
+    with harness.private_instance() as instance:
         overrides = {**{k: sparql_settings[k] for k in ("var_dir", "base_iri", *TEST_LIMITS)},
                      **instance.remote_settings(), "release_poll": 0.2}
         settings = config.load(overrides, environ={})

@@ -32,9 +32,7 @@ SELECT_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 def instance() -> Iterator[Any]:
     import virtuoso as harness
 
-    if not (harness.VIRTUOSO and harness.ISQL):
-        pytest.skip("virtuoso-t/isql-vt not installed (.ci/run installs virtuoso-opensource)")
-    with harness.Virtuoso() as running:
+    with harness.private_instance() as running:
         yield running
 
 

@@ -34,6 +34,7 @@ Virtuoso 7.2.5 as measured against this harness:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import secrets
@@ -46,6 +47,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 VIRTUOSO = shutil.which("virtuoso-t")
@@ -117,6 +119,18 @@ ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = {query_timeout}
 MaxQueryCostEstimationTime = 0
 """
+
+
+@contextlib.contextmanager
+def private_instance() -> Iterator[Virtuoso]:
+    """A running private Virtuoso for one test scope; skips the tests where none is installed
+    (``.ci/run`` installs it, so CI always runs them)."""
+    import pytest
+
+    if not (VIRTUOSO and ISQL):
+        pytest.skip("virtuoso-t/isql-vt not installed (.ci/run installs virtuoso-opensource)")
+    with Virtuoso() as instance:
+        yield instance
 
 
 class Virtuoso:
