@@ -165,6 +165,28 @@ class Hit:
 
 
 MATCHES = ("exact", "prefix", "word", "substring")
+#: Keys up to this length are answered from the precomputed ``short_hit`` table.
+SHORT_KEY = 2
+#: The ranking of :meth:`SearchIndex.search`, per one- and two-character prefix, in one pass.
+SHORT_HITS = """
+INSERT INTO short_hit
+WITH prefixed(prefix, label, rank) AS (
+    SELECT substr(key, 1, 1), label,
+           CASE WHEN pos = 0 AND length(key) = 1 THEN 0 WHEN pos = 0 THEN 1 ELSE 2 END
+    FROM term
+    UNION ALL
+    SELECT substr(key, 1, 2), label,
+           CASE WHEN pos = 0 AND length(key) = 2 THEN 0 WHEN pos = 0 THEN 1 ELSE 2 END
+    FROM term WHERE length(key) >= 2),
+best(prefix, entity, rank, text) AS (
+    SELECT p.prefix, l.entity, MIN(p.rank), l.text
+    FROM prefixed p JOIN label l ON l.id = p.label GROUP BY p.prefix, l.entity),
+ranked(prefix, n, entity, rank, text) AS (
+    SELECT b.prefix, ROW_NUMBER() OVER (PARTITION BY b.prefix ORDER BY b.rank, e.kind_rank,
+           length(e.label), e.label, e.iri), b.entity, b.rank, b.text
+    FROM best b JOIN entity e ON e.id = b.entity)
+SELECT prefix, n, entity, rank, text FROM ranked WHERE n <= :limit
+"""
 
 SCHEMA = """
 CREATE TABLE entity (
@@ -176,6 +198,10 @@ CREATE TABLE label (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT N
 CREATE TABLE term (key TEXT NOT NULL, label INTEGER NOT NULL, pos INTEGER NOT NULL);
 CREATE INDEX term_key ON term (key);
 CREATE VIRTUAL TABLE substring USING fts5(key, label UNINDEXED, tokenize='trigram');
+-- the best MAX_LIMIT hits of every one- and two-character key, in ranking order: a scan of
+-- the term range of so short a key reads a large part of the index on big graphs
+CREATE TABLE short_hit (prefix TEXT NOT NULL, n INTEGER NOT NULL, entity INTEGER NOT NULL,
+    rank INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (prefix, n)) WITHOUT ROWID;
 CREATE TABLE page (iri TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE info (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 """
@@ -283,6 +309,7 @@ def build_index(nquad_lines: Iterable[bytes], base: str, path: Path,
         db.executemany("INSERT INTO info VALUES (?,?)",
                        [("base_iri", base), ("release_id", release_id),
                         ("entities", str(entity_id)), ("pages", str(len(pages)))])
+        db.execute(SHORT_HITS, {"limit": MAX_LIMIT})
         db.execute("INSERT INTO substring(substring) VALUES ('optimize')")
         db.commit()
     finally:
@@ -345,6 +372,9 @@ class SearchIndex:
         info = dict(self._db.execute("SELECT name, value FROM info"))
         self.base: str = info["base_iri"]
         self.release_id: str = info.get("release_id", "")
+        # indexes written before the table existed answer short keys by scanning
+        self._short_hits = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'short_hit'").fetchone() is not None
 
     def close(self) -> None:
         with self._lock:
@@ -356,6 +386,29 @@ class SearchIndex:
         if not keys or limit < 1:
             return []
         limit = min(limit, MAX_LIMIT)
+        if kind is None and self._short_hits and all(len(k) <= SHORT_KEY for k in keys):
+            return self._short_search(keys, limit)
+        return self._scan_search(keys, limit, kind)
+
+    def _short_search(self, keys: list[str], limit: int) -> list[Hit]:
+        """Short keys from the precomputed best hits of each key (the best ``limit`` of their
+        union are among them: an entity outranked by ``limit`` others for the key it matches
+        best is outranked by them overall)."""
+        marks = ", ".join("?" for _ in keys)
+        sql = f"""
+            SELECT e.iri, e.label, e.kind, e.type_label, MIN(s.rank) AS rank, s.text
+            FROM short_hit s JOIN entity e ON e.id = s.entity
+            WHERE s.prefix IN ({marks})
+            GROUP BY s.entity
+            ORDER BY rank, e.kind_rank, length(e.label), e.label, e.iri
+            LIMIT ?"""
+        with self._lock:
+            rows = self._db.execute(sql, [*keys, limit]).fetchall()
+        return [Hit(iri, page_path(iri, self.base), label, kind_, type_label, MATCHES[rank],
+                    matched)
+                for iri, label, kind_, type_label, rank, matched in rows]
+
+    def _scan_search(self, keys: list[str], limit: int, kind: str | None) -> list[Hit]:
         params: dict[str, object] = {"limit": limit, "kind": kind}
         branches = []
         for i, key in enumerate(keys):

@@ -119,3 +119,21 @@ def test_memberships_and_graphs_have_pages_but_are_not_searched(index, base):
     assert any(p.startswith(base + "graph/") for p in pages)
     assert all("#" not in p for p in pages)
     assert not any(h.kind == "membership" for h in index.search("member", limit=100))
+
+
+SHORT_QUERIES = ["p", "P", "pe", "ha", "ü", "ue", "ß", "x", "0", "03", "h", "mü", "z", "ik"]
+
+
+@pytest.mark.parametrize("query", SHORT_QUERIES)
+def test_short_queries_from_the_precomputed_hits_equal_the_scan(index, query):
+    """One- and two-character queries are answered from the table written at build time;
+    the answer is the scan's, hit for hit, at every limit."""
+    from metrograph.search import MAX_LIMIT, forms
+
+    keys = sorted(forms(query))
+    assert index._short_hits
+    for limit in (1, 7, 20, MAX_LIMIT):
+        fast = index.search(query, limit=limit)
+        slow = index._scan_search(keys, limit, None)
+        assert [(h.iri, h.match) for h in fast] == [(h.iri, h.match) for h in slow]
+    assert index.search(query, limit=MAX_LIMIT) or query in {"x", "ß"}
