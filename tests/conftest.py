@@ -9,6 +9,17 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
+# the small release of the SPARQL tests, its apps (embedded and on Virtuoso) and clients
+from sparql_fixtures import (  # noqa: F401 - fixtures are found by name
+    sparql_app,
+    sparql_client,
+    sparql_client_both,
+    sparql_release,
+    sparql_remote_app,
+    sparql_settings,
+    sparql_var_dir,
+)
+
 from metrograph import build, config, namespaces, store
 
 ROOT = Path(__file__).resolve().parent.parent

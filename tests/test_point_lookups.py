@@ -7,7 +7,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-import sparql_fixtures
 
 from metrograph import sparql
 from metrograph.errors import BadRequest
@@ -27,13 +26,6 @@ CACHEABLE = [
     ("/search.json?q=Heide", {}),
     ("/", {"Accept-Language": "en"}),
 ]
-
-
-# the small release of the SPARQL tests (it has a blank node)
-sparql_var_dir = sparql_fixtures.sparql_var_dir
-sparql_settings = sparql_fixtures.sparql_settings
-sparql_app = sparql_fixtures.sparql_app
-sparql_client = sparql_fixtures.sparql_client
 
 
 @pytest.fixture

@@ -14,17 +14,9 @@ from urllib.parse import quote, urlencode
 
 import pytest
 import rdflib
-import sparql_fixtures
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 from sparql_fixtures import BASE, GRAPH_A, GRAPH_B, ITEMS, TRICKY
-
-# the shared fixtures of the SPARQL tests (a small release, an app serving it, its client)
-sparql_var_dir = sparql_fixtures.sparql_var_dir
-sparql_settings = sparql_fixtures.sparql_settings
-sparql_app = sparql_fixtures.sparql_app
-sparql_remote_app = sparql_fixtures.sparql_remote_app
-sparql_client_both = sparql_fixtures.sparql_client_both
 
 
 @pytest.fixture
