@@ -207,11 +207,11 @@ class RemoteStore:
                 for q in ox.parse(body, format=fmt)]
 
     def _describe(self, text: str, dataset: Any) -> list[ox.Triple]:
-        resources: list[str] = []
+        resources: dict[str, None] = {}  # in order, each once
         for row in self._results(describe_as_select(text), dataset):
             for value in row:
-                if isinstance(value, ox.NamedNode) and value.value not in resources:
-                    resources.append(value.value)
+                if isinstance(value, ox.NamedNode):
+                    resources.setdefault(value.value)
         if not resources:
             return []
         values = " ".join(f"<{iri}>" for iri in resources)
