@@ -32,7 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from metrograph import remote, store
+from metrograph import remote, sparql_rewrite, store
 from metrograph.errors import ConfigError, MetrographError, StoreError
 
 #: Seconds one upload, count or switch request may take.
@@ -180,11 +180,10 @@ def _stage(admin: Admin, release: store.Release, progress: Progress) -> dict[str
 
     for quad in ox.parse(path=str(release.path / store.DUMP_FILENAME),
                          format=ox.RdfFormat.N_QUADS):
-        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) \
-            else remote.DEFAULT_GRAPH
+        graph = _live_graph(quad)
         obj = quad.object
-        if isinstance(obj, ox.Literal) and obj.datatype.value == remote.WKT:
-            obj = ox.Literal(obj.value, datatype=ox.NamedNode(remote.WKT_STAND_IN))
+        if isinstance(obj, ox.Literal) and obj.datatype.value == sparql_rewrite.WKT:
+            obj = ox.Literal(obj.value, datatype=ox.NamedNode(sparql_rewrite.WKT_STAND_IN))
         line = f"{quad.subject} {quad.predicate} {obj} .\n".encode()
         buffers.setdefault(graph, []).append(line)
         sizes[graph] = sizes.get(graph, 0) + len(line)
@@ -286,10 +285,15 @@ def release_graphs(release: store.Release) -> dict[str, int]:
     counts: dict[str, int] = {}
     for quad in ox.parse(path=str(release.path / store.DUMP_FILENAME),
                          format=ox.RdfFormat.N_QUADS):
-        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) \
-            else remote.DEFAULT_GRAPH
+        graph = _live_graph(quad)
         counts[graph] = counts.get(graph, 0) + 1
     return counts
+
+
+def _live_graph(quad: ox.Quad) -> str:
+    """The store graph a quad of ``release.nq`` goes to (default-graph lines: the union)."""
+    return quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) \
+        else remote.DEFAULT_GRAPH
 
 
 def publish(settings: dict[str, Any], release: store.Release,

@@ -487,14 +487,15 @@ def test_checking_a_query_does_not_evaluate_its_values():
     VALUES blocks must not be evaluated there (it would occupy the web process for hours)."""
     import threading
 
-    from metrograph import remote
+    from metrograph import sparql_rewrite
 
     block = " ".join(str(i) for i in range(2000))
     query = (f"ASK {{ VALUES ?a {{ {block} }} VALUES ?b {{ {block} }} "
              f"VALUES ?c {{ {block} }} FILTER(?a + ?b + ?c < 0) }}")
-    checker = threading.Thread(target=remote.check_standard, args=(query,), daemon=True)
+    checker = threading.Thread(target=sparql_rewrite.check_standard, args=(query,),
+                               daemon=True)
     checker.start()
     checker.join(60)  # generous: unchecked, this runs for hours
     assert not checker.is_alive()
     with pytest.raises(SyntaxError):  # syntax errors outside VALUES data still show here
-        remote.check_standard("SELECT * WHERE { VALUES ?a { 1 } FILTER(?a >) }")
+        sparql_rewrite.check_standard("SELECT * WHERE { VALUES ?a { 1 } FILTER(?a >) }")
