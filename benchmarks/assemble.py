@@ -11,9 +11,10 @@ release folder line by line, without a Python object per quad:
 * ``release.nq`` — the real named graphs, the synthetic ones, then the real default graph
   (union) and the synthetic triples without their graph (each synthetic triple is in exactly
   one graph and mentions only synthetic subjects, so the union stays a set);
-* ``store/`` — pyoxigraph's bulk loader reads that file (Rust, bounded memory);
-* ``search.sqlite`` — :func:`metrograph.search.build_index` over the named-graph lines, read
+* ``search.sqlite`` — :func:`metrograph.search_build.build_index` over the named-graph lines, read
   from the file as they stream past;
+* ``store/`` — pyoxigraph's bulk loader reads that file (Rust, bounded memory); the last
+  step, since at 100× it takes longest;
 * ``release.json`` — the real counts plus the synthetic ones, ``synthetic`` describing the
   factor and seed; ``sparql-examples.ttl`` is copied (it does not depend on the data).
 
@@ -86,7 +87,7 @@ def assemble(factor: int, work: Path, real_var: Path = REAL_VAR) -> dict[str, An
     sys.path.insert(0, str(common.ROOT))
     import pyoxigraph as ox
 
-    from metrograph import search, store
+    from metrograph import search, search_build, store
 
     real = store.current_release(real_var)
     base = real.meta["base_iri"]
@@ -108,15 +109,17 @@ def assemble(factor: int, work: Path, real_var: Path = REAL_VAR) -> dict[str, An
             rid = _write_release_nq(real.path / store.DUMP_FILENAME, real.meta["quads"],
                                     work / synth.NQ_FILENAME, out)
         lap("write release.nq")
+        entities = search_build.build_index(_named_lines(dump, named), base,
+                                            staging / search.INDEX_FILENAME, rid)
+        print(f"search index written: {staging / search.INDEX_FILENAME}", flush=True)
+        lap("search index")
+        # the store last: at 100x it is by far the longest step
         db = ox.Store(str(staging / store.STORE_DIRNAME))
         db.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
         db.flush()
         db.optimize()
         del db
         lap("store")
-        entities = search.build_index(_named_lines(dump, named), base,
-                                      staging / search.INDEX_FILENAME, rid)
-        lap("search index")
         shutil.copy(real.path / "sparql-examples.ttl", staging / "sparql-examples.ttl")
         counts = {key: dict(sorted((Counter(real.meta["counts"][key])
                                     + Counter(meta_synth[key])).items()))

@@ -1,9 +1,9 @@
 """Label search: an SQLite index written at build time, queried by the web layer.
 
-The build calls :func:`build_index` with the release's quads; it writes ``search.sqlite`` into
-the release folder. The server opens it once per process (:class:`SearchIndex`, read-only,
-immutable) and answers ``/search`` from it. SQLite and its FTS5 trigram tokenizer come with
-Python's standard library.
+The build writes ``search.sqlite`` into the release folder
+(:func:`metrograph.search_build.build_index`). The server opens it once per process
+(:class:`SearchIndex`, read-only, immutable) and answers ``/search`` from it. SQLite and its
+FTS5 trigram tokenizer come with Python's standard library.
 
 What is indexed: every resource under the base IRI that has a label (``rdfs:label``,
 ``skos:prefLabel``, ``skos:altLabel``, ``schema:name``) and a page of its own (no ``#`` part,
@@ -20,8 +20,13 @@ first:
    starts with the query; the query occurs inside a label (queries of three or more
    characters);
 2. kind of resource (:data:`KINDS`): metropolitan regions, networks, organisations, Länder,
-   Regierungsbezirke, Kreise, Gemeindeverbände, …, Gemeinden last;
+   Regierungsbezirke, Kreise, Gemeindeverbände, …, Gemeinden last (kinds not listed come
+   after, grouped by kind);
 3. shorter label first, then alphabetical; then the IRI.
+
+The entity ids of the index follow ranks 2 and 3, so a query reads only what it returns: the
+precomputed best hits of a key that matches many terms, or the few terms of a rarer key, then
+(if those are fewer than asked for) substring matches in id order until enough are found.
 
 So "Peine" gives the Landkreis Peine (label "Peine") before the Gemeinde "Peine, Stadt": both
 match exactly, and Kreise rank before Gemeinden.
@@ -29,25 +34,19 @@ match exactly, and Kreise rank before Gemeinden.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import threading
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 from urllib.parse import quote
-
-import pyoxigraph as ox
 
 from metrograph import namespaces as ns
 from metrograph.entities import path_for_iri
 
-__all__ = ["INDEX_FILENAME", "KINDS", "MAX_QUERY_CHARS", "Hit", "SearchIndex", "build_index",
-           "fold", "page_path"]
+__all__ = ["INDEX_FILENAME", "KINDS", "MAX_QUERY_CHARS", "Hit", "SearchIndex", "fold",
+           "page_path"]
 
 INDEX_FILENAME = "search.sqlite"
 #: Longest query accepted (characters); longer ones are refused by the web layer.
@@ -96,7 +95,11 @@ NOT_INDEXED = {"membership", "graph"}
 
 _EXPAND = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NON_WORD = re.compile(r"[\W_]+")
-_TOP = "\U0010ffff"
+#: Above every character: ``key < prefix + TOP`` ends the range of a prefix.
+TOP = "\U0010ffff"
+#: Index layout this module reads best (ids in ranking order, heavy prefixes precomputed);
+#: older indexes are answered by scanning.
+LAYOUT = "2"
 
 
 def _strip_marks(text: str) -> str:
@@ -165,200 +168,6 @@ class Hit:
 
 
 MATCHES = ("exact", "prefix", "word", "substring")
-#: Keys up to this length are answered from the precomputed ``short_hit`` table.
-SHORT_KEY = 2
-#: The ranking of :meth:`SearchIndex.search`, per one- and two-character prefix, in one pass.
-SHORT_HITS = """
-INSERT INTO short_hit
-WITH prefixed(prefix, label, rank) AS (
-    SELECT substr(key, 1, 1), label,
-           CASE WHEN pos = 0 AND length(key) = 1 THEN 0 WHEN pos = 0 THEN 1 ELSE 2 END
-    FROM term
-    UNION ALL
-    SELECT substr(key, 1, 2), label,
-           CASE WHEN pos = 0 AND length(key) = 2 THEN 0 WHEN pos = 0 THEN 1 ELSE 2 END
-    FROM term WHERE length(key) >= 2),
-best(prefix, entity, rank, text) AS (
-    SELECT p.prefix, l.entity, MIN(p.rank), l.text
-    FROM prefixed p JOIN label l ON l.id = p.label GROUP BY p.prefix, l.entity),
-ranked(prefix, n, entity, rank, text) AS (
-    SELECT b.prefix, ROW_NUMBER() OVER (PARTITION BY b.prefix ORDER BY b.rank, e.kind_rank,
-           length(e.label), e.label, e.iri), b.entity, b.rank, b.text
-    FROM best b JOIN entity e ON e.id = b.entity)
-SELECT prefix, n, entity, rank, text FROM ranked WHERE n <= :limit
-"""
-
-SCHEMA = """
-CREATE TABLE entity (
-    id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
-    kind_rank INTEGER NOT NULL, label TEXT NOT NULL, type_label TEXT NOT NULL);
-CREATE TABLE label (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT NULL);
--- key: a search form of a label from the start of one of its words; pos 0: the whole label
--- (or the name before its first comma, or the IRI's last segment)
-CREATE TABLE term (key TEXT NOT NULL, label INTEGER NOT NULL, pos INTEGER NOT NULL);
-CREATE INDEX term_key ON term (key);
-CREATE VIRTUAL TABLE substring USING fts5(key, label UNINDEXED, tokenize='trigram');
--- the best MAX_LIMIT hits of every one- and two-character key, in ranking order: a scan of
--- the term range of so short a key reads a large part of the index on big graphs
-CREATE TABLE short_hit (prefix TEXT NOT NULL, n INTEGER NOT NULL, entity INTEGER NOT NULL,
-    rank INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (prefix, n)) WITHOUT ROWID;
-CREATE TABLE page (iri TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE info (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
-"""
-
-
-def _label_rank(predicate: str, language: str) -> tuple[int, int]:
-    lang_rank = LANGUAGES.index(language) if language in LANGUAGES else len(LANGUAGES)
-    return LABEL_PROPERTIES.index(predicate), lang_rank
-
-
-def build_index(nquad_lines: Iterable[bytes], base: str, path: Path,
-                release_id: str = "") -> int:
-    """Write the search index to ``path`` (replacing it); return the number of entities.
-
-    ``nquad_lines`` are the release's named-graph quads as N-Quads lines without line ends
-    (the canonical dump). They are read once, in order, so they may stream from a file: only
-    the IRIs that can have a page and the label and type lines of those are kept, and rows
-    go to SQLite in batches (a release 100× ours fits in a few GB).
-    """
-    labels: dict[str, Counter[tuple[str, str, str]]] = defaultdict(Counter)
-    types: dict[str, set[str]] = defaultdict(set)
-    supers: dict[str, set[str]] = defaultdict(set)
-    # pick what the index needs from the lines before parsing: much faster than building a
-    # Python object for every quad. Of IRIs with a fragment only ontology terms can be
-    # indexed (figures, geometries, intervals cannot), so the others are not kept at all.
-    subject_prefix = b"<" + base.encode()
-    ontology_prefix = subject_prefix + b"ontology"
-    subclass = b"<" + RDFS_SUBCLASS.encode() + b">"
-    wanted = {b"<" + p.encode() + b">" for p in (*LABEL_PROPERTIES, RDF_TYPE, RDFS_SUBCLASS)}
-
-    def may_have_page(iri: bytes) -> bool:
-        return b"#" not in iri or iri.startswith(ontology_prefix)
-
-    mentioned: set[bytes] = set()
-    kept: list[bytes] = []
-    for line in nquad_lines:
-        subject, predicate, rest = line.split(b" ", 2)
-        graph = rest[rest.rindex(b" <", 0, len(rest) - 2) + 1:-2]
-        mentioned.add(graph)
-        if rest.startswith(subject_prefix):
-            obj = rest[:rest.index(b">") + 1]
-            if may_have_page(obj):
-                mentioned.add(obj)
-        if subject.startswith(subject_prefix) and may_have_page(subject):
-            mentioned.add(subject)
-            if predicate in wanted:
-                kept.append(line)
-        elif predicate == subclass and subject.startswith(subject_prefix):
-            kept.append(line)
-    ours = [iri for iri in (m[1:-1].decode() for m in mentioned) if iri.startswith(base)]
-    del mentioned
-    pages = {iri for iri in ours if has_page(iri, base)}
-    indexed = {iri for iri in ours if is_indexed(iri, base)}
-    del ours
-    for start in range(0, len(kept), _PARSE_BATCH):
-        chunk = b"\n".join(kept[start:start + _PARSE_BATCH])
-        for q in ox.parse(chunk, format=ox.RdfFormat.N_QUADS):
-            iri, p = q.subject.value, q.predicate.value
-            if p == RDFS_SUBCLASS:
-                supers[iri].add(q.object.value)
-            if iri not in indexed:
-                continue
-            if p == RDF_TYPE:
-                types[iri].add(q.object.value)
-            elif isinstance(q.object, ox.Literal):
-                labels[iri][(p, q.object.language or "", q.object.value)] += 1
-    del kept, indexed
-
-    class_label: dict[str, str] = {}
-    for cls in {c for cs in types.values() for c in cs}:
-        candidates = labels.get(cls) or {}
-        german = sorted(t for (p, lang, t) in candidates if p == RDFS_LABEL and lang == "de")
-        if german:
-            class_label[cls] = german[0]
-
-    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
-    try:
-        db.executescript(SCHEMA)
-        rows = _Rows(db)
-        label_id = entity_id = 0
-        for entity_id, iri in enumerate(sorted(labels), start=1):
-            kind = kind_of(iri, base) or ""
-            stated = labels[iri]
-            shown = min(stated, key=lambda k: (*_label_rank(k[0], k[1]), -stated[k], k[2]))[2]
-            rows.add("entity", (entity_id, iri, kind, KIND_RANK.get(kind, len(KINDS)), shown,
-                                _type_label(types.get(iri, set()), supers, class_label, kind)))
-            texts = sorted({t for (_, _, t) in stated})
-            slug = re.split(r"[/#]", iri[len(base):])[-1]
-            for text in [*texts, slug]:
-                label_id += 1
-                rows.add("label", (label_id, entity_id, text))
-                keys: set[tuple[str, int]] = set()
-                for form in forms(text):
-                    rows.add("substring", (form, label_id))
-                    starts = [0] + [m.end() for m in re.finditer(" ", form)]
-                    keys.update((form[pos:], pos) for pos in starts)
-                if text is not slug and "," in text:  # "Peine, Stadt": the name is "Peine"
-                    keys.update((name, 0) for name in forms(text.split(",", 1)[0]))
-                for key, pos in sorted(keys):
-                    rows.add("term", (key, label_id, pos))
-        rows.flush()
-        db.executemany("INSERT INTO page VALUES (?)", ((p,) for p in sorted(pages)))
-        db.executemany("INSERT INTO info VALUES (?,?)",
-                       [("base_iri", base), ("release_id", release_id),
-                        ("entities", str(entity_id)), ("pages", str(len(pages)))])
-        db.execute(SHORT_HITS, {"limit": MAX_LIMIT})
-        db.execute("INSERT INTO substring(substring) VALUES ('optimize')")
-        db.commit()
-    finally:
-        db.close()
-    os.replace(tmp, path)
-    return entity_id
-
-
-_PARSE_BATCH = 200_000
-
-
-class _Rows:
-    """Rows for the index tables, inserted in batches (each table's rows in order)."""
-
-    SQL: ClassVar[dict[str, str]] = {"entity": "INSERT INTO entity VALUES (?,?,?,?,?,?)",
-                                     "label": "INSERT INTO label VALUES (?,?,?)",
-                                     "term": "INSERT INTO term VALUES (?,?,?)",
-                                     "substring": "INSERT INTO substring (key, label) VALUES (?,?)"}
-    BATCH = 100_000
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        self.pending: dict[str, list[tuple]] = {name: [] for name in self.SQL}
-
-    def add(self, table: str, row: tuple) -> None:
-        pending = self.pending[table]
-        pending.append(row)
-        if len(pending) >= self.BATCH:
-            self.db.executemany(self.SQL[table], pending)
-            pending.clear()
-
-    def flush(self) -> None:
-        for table, pending in self.pending.items():
-            self.db.executemany(self.SQL[table], pending)
-            pending.clear()
-
-
-def _type_label(classes: set[str], supers: dict[str, set[str]], class_label: dict[str, str],
-                kind: str) -> str:
-    """The German label of the most specific labelled class, else the kind's name."""
-    labelled = [c for c in classes if c in class_label]
-    inherited = {s for c in labelled for s in supers.get(c, ())}
-    specific = sorted((c for c in labelled if c not in inherited), key=lambda c: class_label[c])
-    if specific:
-        return class_label[specific[0]]
-    for name, german, _ in KINDS:
-        if name == kind:
-            return german
-    return kind
 
 
 class SearchIndex:
@@ -372,9 +181,13 @@ class SearchIndex:
         info = dict(self._db.execute("SELECT name, value FROM info"))
         self.base: str = info["base_iri"]
         self.release_id: str = info.get("release_id", "")
-        # indexes written before the table existed answer short keys by scanning
-        self._short_hits = self._db.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'short_hit'").fetchone() is not None
+        # indexes of an older layout are answered by scanning (correct, slower on big graphs)
+        self.planned = info.get("layout") == LAYOUT
+        self._kinds: dict[str, tuple[int, int, int, int]] = {}
+        if self.planned:
+            self._kinds = {kind: span for kind, *span in self._db.execute(
+                "SELECT kind, first_entity, last_entity, first_label, last_label "
+                "FROM kind_range")}
 
     def close(self) -> None:
         with self._lock:
@@ -386,49 +199,108 @@ class SearchIndex:
         if not keys or limit < 1:
             return []
         limit = min(limit, MAX_LIMIT)
-        if kind is None and self._short_hits and all(len(k) <= SHORT_KEY for k in keys):
-            return self._short_search(keys, limit)
-        return self._scan_search(keys, limit, kind)
-
-    def _short_search(self, keys: list[str], limit: int) -> list[Hit]:
-        """Short keys from the precomputed best hits of each key (the best ``limit`` of their
-        union are among them: an entity outranked by ``limit`` others for the key it matches
-        best is outranked by them overall)."""
-        marks = ", ".join("?" for _ in keys)
-        sql = f"""
-            SELECT e.iri, e.label, e.kind, e.type_label, MIN(s.rank) AS rank, s.text
-            FROM short_hit s JOIN entity e ON e.id = s.entity
-            WHERE s.prefix IN ({marks})
-            GROUP BY s.entity
-            ORDER BY rank, e.kind_rank, length(e.label), e.label, e.iri
-            LIMIT ?"""
+        if not self.planned:
+            return self._scan_search(keys, limit, kind)
+        span = self._kinds.get(kind) if kind is not None else None
+        if kind is not None and span is None:
+            return []
         with self._lock:
-            rows = self._db.execute(sql, [*keys, limit]).fetchall()
-        return [Hit(iri, page_path(iri, self.base), label, kind_, type_label, MATCHES[rank],
-                    matched)
-                for iri, label, kind_, type_label, rank, matched in rows]
+            best: dict[int, tuple[int, int]] = {}
+            for key in keys:
+                for entity, rank, label in self._word_hits(key, kind, span):
+                    if entity not in best or (rank, label) < best[entity]:
+                        best[entity] = (rank, label)
+            ranked = sorted(((rank, entity, label) for entity, (rank, label) in best.items()))
+            ranked = ranked[:limit]
+            long_keys = [key for key in keys if len(key) >= 3]
+            if len(ranked) < limit and long_keys:
+                ranked += self._substring_hits(long_keys, span, limit - len(ranked), best)
+            return self._hits(ranked)
+
+    def _word_hits(self, key: str, kind: str | None,
+                   span: tuple[int, int, int, int] | None) -> list[tuple[int, int, int]]:
+        """(entity, rank, label) of the exact, prefix and word matches of one key: a heavy
+        prefix's precomputed best hits (complete if fewer than the limit), else every match
+        in its term range (at most the index's ``heavy_rows`` rows)."""
+        top = self._db.execute(
+            "SELECT entity, rank, label FROM top_hit WHERE prefix = ? AND kind = ? ORDER BY n",
+            (key, kind or "")).fetchall()
+        if top or (kind is not None and self._db.execute(
+                "SELECT 1 FROM top_hit WHERE prefix = ? AND kind = ''", (key,)).fetchone()):
+            return top
+        sql = ("SELECT entity, MIN((CASE WHEN pos = 0 AND key = :k THEN 0 WHEN pos = 0 THEN 1 "
+               "ELSE 2 END) * 4294967296 + label) FROM term WHERE key >= :k AND key < :h")
+        params = {"k": key, "h": key + TOP}
+        if span is not None:
+            sql += " AND entity BETWEEN :lo AND :hi"
+            params.update(lo=span[0], hi=span[1])
+        return [(entity, best >> 32, best & 0xFFFFFFFF) for entity, best in
+                self._db.execute(sql + " GROUP BY entity", params)]
+
+    def _substring_hits(self, keys: list[str], span: tuple[int, int, int, int] | None,
+                        wanted: int, found: dict[int, tuple[int, int]]
+                        ) -> list[tuple[int, int, int]]:
+        """The first ``wanted`` entities (not ``found`` already) with a label containing a
+        key, read in rowid order — the ranking order — so the scan stops early."""
+        match = " OR ".join('"' + key.replace('"', '""') + '"' for key in keys)
+        sql = "SELECT rowid, entity FROM substring WHERE substring MATCH ?"
+        params: list[object] = [match]
+        if span is not None:
+            sql += " AND rowid BETWEEN ? AND ?"
+            params += [2 * span[2], 2 * span[3] + 1]
+        hits: list[tuple[int, int, int]] = []
+        seen = set(found)
+        for rowid, entity in self._db.execute(sql + " ORDER BY rowid", params):
+            if entity not in seen:
+                seen.add(entity)
+                hits.append((3, entity, rowid >> 1))
+                if len(hits) == wanted:
+                    break
+        return hits
+
+    def _hits(self, ranked: list[tuple[int, int, int]]) -> list[Hit]:
+        """Hits for (rank, entity id, label id) rows, in that order."""
+        if not ranked:
+            return []
+        marks = ",".join("?" * len(ranked))
+        entities = {row[0]: row[1:] for row in self._db.execute(
+            f"SELECT id, iri, label, kind, type_label FROM entity WHERE id IN ({marks})",
+            [entity for _, entity, _ in ranked])}
+        texts = dict(self._db.execute(f"SELECT id, text FROM label WHERE id IN ({marks})",
+                                      [label for _, _, label in ranked]))
+        hits = []
+        for rank, entity, label in ranked:
+            iri, shown, kind, type_label = entities[entity]
+            hits.append(Hit(iri, page_path(iri, self.base), shown, kind, type_label,
+                            MATCHES[rank], texts[label]))
+        return hits
 
     def _scan_search(self, keys: list[str], limit: int, kind: str | None) -> list[Hit]:
+        """Every match ranked in one query: the reference the planned search is tested
+        against, and the way indexes of an older layout are read."""
         params: dict[str, object] = {"limit": limit, "kind": kind}
+        # the label id of a substring row: its own column in older indexes
+        substring_label = "rowid >> 1" if self.planned else "label"
         branches = []
         for i, key in enumerate(keys):
-            params[f"k{i}"], params[f"h{i}"] = key, key + _TOP
+            params[f"k{i}"], params[f"h{i}"] = key, key + TOP
             branches.append(
                 f"SELECT label, CASE WHEN pos = 0 AND key = :k{i} THEN 0 WHEN pos = 0 THEN 1 "
                 f"ELSE 2 END AS rank FROM term WHERE key >= :k{i} AND key < :h{i}")
             if len(key) >= 3:
                 params[f"p{i}"] = '"' + key.replace('"', '""') + '"'
-                branches.append(f"SELECT label, 3 AS rank FROM substring "
+                branches.append(f"SELECT {substring_label}, 3 AS rank FROM substring "
                                 f"WHERE substring MATCH :p{i}")
         sql = f"""
             WITH hit(label, rank) AS ({" UNION ALL ".join(branches)}),
-            best(entity, rank, text) AS (
-                SELECT l.entity, MIN(h.rank), l.text FROM hit h JOIN label l ON l.id = h.label
-                GROUP BY l.entity)
-            SELECT e.iri, e.label, e.kind, e.type_label, b.rank, b.text
+            best(entity, best) AS (
+                SELECT l.entity, MIN(h.rank * 4294967296 + l.id) FROM hit h
+                JOIN label l ON l.id = h.label GROUP BY l.entity)
+            SELECT e.iri, e.label, e.kind, e.type_label, b.best >> 32, t.text
             FROM best b JOIN entity e ON e.id = b.entity
+            JOIN label t ON t.id = b.best & 4294967295
             WHERE :kind IS NULL OR e.kind = :kind
-            ORDER BY b.rank, e.kind_rank, length(e.label), e.label, e.iri
+            ORDER BY b.best >> 32, e.kind_rank, e.kind, length(e.label), e.label, e.iri
             LIMIT :limit"""
         with self._lock:
             rows = self._db.execute(sql, params).fetchall()

@@ -44,7 +44,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from metrograph import dumps as dumps_mod
 from metrograph import namespaces as ns
-from metrograph import search, sources
+from metrograph import search, search_build, sources
 from metrograph.errors import DataError
 from metrograph.namespaces import SCHEMA, SD, SH, VOID
 
@@ -404,8 +404,8 @@ def write_release_files_here(release_dir: Path, nquads: bytes, release_id: str, 
     with ThreadPoolExecutor(max_workers=1) as pool:
         dumped = pool.submit(dumps_mod.write_dumps, release_dir, release_id, nquads, base,
                              union_lines)
-        entities = search.build_index(lines, base, release_dir / search.INDEX_FILENAME,
-                                      release_id)
+        entities = search_build.build_index(lines, base,
+                                            release_dir / search.INDEX_FILENAME, release_id)
         stats = statistics(lines, union_lines, base)
         described = _dataset_description(lines, base)
         _write_turtle(sparql_examples_graph(project_dir, base), release_dir / EXAMPLES_FILENAME)

@@ -121,19 +121,102 @@ def test_memberships_and_graphs_have_pages_but_are_not_searched(index, base):
     assert not any(h.kind == "membership" for h in index.search("member", limit=100))
 
 
-SHORT_QUERIES = ["p", "P", "pe", "ha", "ü", "ue", "ß", "x", "0", "03", "h", "mü", "z", "ik"]
+EQUIVALENCE_QUERIES = ["p", "P", "pe", "ha", "ü", "ue", "ß", "x", "0", "03", "h", "mü", "z",
+                       "ik", "s", "st", "sta", "stadt", "bad", "urg", "burg", "schweig", "ber",
+                       "goettingen", "Göttingen", "peine", "hamburg", "03358", "metropol",
+                       "landkreis ha", "an der", "nord", "kreis"]
+EQUIVALENCE_KINDS = [None, "kreis", "gemeinde", "region", "land", "ontology", "source", "nosuch"]
 
 
-@pytest.mark.parametrize("query", SHORT_QUERIES)
-def test_short_queries_from_the_precomputed_hits_equal_the_scan(index, query):
-    """One- and two-character queries are answered from the table written at build time;
-    the answer is the scan's, hit for hit, at every limit."""
-    from metrograph.search import MAX_LIMIT, forms
+@pytest.fixture(scope="module")
+def heavy_index(release, tmp_path_factory):
+    """The release's index written with a tiny heavy-prefix threshold, so that most short
+    keys are answered from precomputed hits (as on a graph 100× ours)."""
+    from metrograph import search_build, store
 
-    keys = sorted(forms(query))
-    assert index._short_hits
-    for limit in (1, 7, 20, MAX_LIMIT):
-        fast = index.search(query, limit=limit)
-        slow = index._scan_search(keys, limit, None)
-        assert [(h.iri, h.match) for h in fast] == [(h.iri, h.match) for h in slow]
-    assert index.search(query, limit=MAX_LIMIT) or query in {"x", "ß"}
+    lines = (release.path / store.DUMP_FILENAME).read_bytes().split(b"\n")[:release.meta["quads"]]
+    path = tmp_path_factory.mktemp("search") / search.INDEX_FILENAME
+    search_build.build_index(lines, release.meta["base_iri"], path, release.id, heavy_rows=5)
+    idx = search.SearchIndex(path)
+    yield idx
+    idx.close()
+
+
+@pytest.mark.parametrize("which", ["index", "heavy_index"])
+@pytest.mark.parametrize("query", EQUIVALENCE_QUERIES)
+def test_planned_search_equals_the_full_scan(request, which, query):
+    """The planned search (precomputed hits of heavy prefixes, bounded term scans, substring
+    matches read in id order until enough) answers what ranking every match gives, hit for
+    hit and matched label for matched label, at every limit and kind filter."""
+    idx = request.getfixturevalue(which)
+    assert idx.planned
+    keys = sorted(search.forms(query))
+    for kind in EQUIVALENCE_KINDS:
+        for limit in (1, 7, 20, search.MAX_LIMIT):
+            planned = [(h.iri, h.match, h.matched_label)
+                       for h in idx.search(query, limit=limit, kind=kind)]
+            scanned = [(h.iri, h.match, h.matched_label)
+                       for h in idx._scan_search(keys, limit, kind)]
+            assert planned == scanned, (kind, limit)
+
+
+def _vm_steps(idx, run) -> int:
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    idx._db.set_progress_handler(count, 100)
+    try:
+        run()
+    finally:
+        idx._db.set_progress_handler(None, 100)
+    return steps
+
+
+@pytest.mark.parametrize("query", ["s", "st", "sta", "stadt", "kreis"])
+def test_heavy_prefixes_are_not_scanned(heavy_index, query):
+    """A key matching many terms reads its precomputed hits: a small fraction of the work
+    of ranking every match (counted in SQLite VM instructions, not timed)."""
+    db = heavy_index._db
+    assert db.execute("SELECT 1 FROM top_hit WHERE prefix = ? AND kind = ''",
+                      (search.fold(query),)).fetchone()
+    keys = sorted(search.forms(query))
+    planned = _vm_steps(heavy_index, lambda: heavy_index.search(query, limit=20))
+    scanned = _vm_steps(heavy_index, lambda: heavy_index._scan_search(keys, 20, None))
+    assert planned * 10 < scanned, (planned, scanned)
+
+
+def test_substring_matches_stop_after_the_limit(index):
+    """Substring matches are read in ranking order and the read stops at the limit."""
+    few = _vm_steps(index, lambda: index.search("urg", limit=1))
+    many = _vm_steps(index, lambda: index.search("urg", limit=search.MAX_LIMIT))
+    assert len(index.search("urg", limit=search.MAX_LIMIT)) == search.MAX_LIMIT
+    assert few * 5 < many, (few, many)
+
+
+def test_an_index_of_the_older_layout_is_still_answered(index, tmp_path):
+    """Releases built before the planned layout keep working (by the full scan): their
+    substring table names the label in a column, and their info has no layout."""
+    import shutil
+
+    old = tmp_path / search.INDEX_FILENAME
+    shutil.copy(index.path, old)
+    db = sqlite3.connect(old)
+    db.executescript("""
+        CREATE VIRTUAL TABLE old_substring USING fts5(key, label UNINDEXED, tokenize='trigram');
+        INSERT INTO old_substring (key, label) SELECT key, rowid >> 1 FROM substring;
+        DROP TABLE substring; ALTER TABLE old_substring RENAME TO substring;
+        DELETE FROM info WHERE name = 'layout';""")
+    db.commit()
+    db.close()
+    legacy = search.SearchIndex(old)
+    try:
+        assert not legacy.planned
+        for query in ("goettingen", "schweig", "p"):
+            assert ([(h.iri, h.match) for h in legacy.search(query, limit=50)]
+                    == [(h.iri, h.match) for h in index.search(query, limit=50)])
+    finally:
+        legacy.close()
