@@ -257,11 +257,13 @@ def _switch_sql(admin: Admin, release_id: str, graphs: list[str], gone: list[str
         body.append(f"{function}({_sql_string(remote.META_GRAPH)}, "
                     f"{_sql_string(remote.META_SUBJECT)}, {_sql_string(predicate)}, "
                     f"{_sql_string(value)});")
-    script = ("CREATE PROCEDURE DB.DBA.METROGRAPH_SWITCH () {\n  " + "\n  ".join(body)
-              + "\n};\n"
-              # unlogged: a switch is as large as the release, over the transaction-log limit;
-              # still one transaction, made durable by the checkpoint right after it
-              "log_enable(0);\nDB.DBA.METROGRAPH_SWITCH();\ncheckpoint;\n"
+    # unlogged: a switch is as large as the release, far over the transaction log's limit
+    # for one transaction (TransactionAfterImageLimit); log_enable applies to the transaction
+    # it is called in, so it is the procedure's first statement (isql commits each statement
+    # of its own). Still one transaction, made durable by the checkpoint right after it.
+    script = ("CREATE PROCEDURE DB.DBA.METROGRAPH_SWITCH () {\n  log_enable(0, 1);\n  "
+              + "\n  ".join(body) + "\n};\n"
+              "DB.DBA.METROGRAPH_SWITCH();\ncheckpoint;\n"
               "DROP PROCEDURE DB.DBA.METROGRAPH_SWITCH;\n")
     admin.isql(script, "switching the live release")
 
