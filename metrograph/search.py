@@ -43,7 +43,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from metrograph import namespaces as ns
-from metrograph.entities import path_for_iri
+from metrograph.iri_paths import path_for_iri
 
 __all__ = ["INDEX_FILENAME", "KINDS", "MAX_QUERY_CHARS", "Hit", "SearchIndex", "fold",
            "page_path"]

@@ -7,16 +7,11 @@ import datetime as dt
 import pytest
 
 from metrograph import store
-from metrograph.entities import (
-    BadPath,
-    Resources,
-    as_of_valid,
-    iri_for_path,
-    parse_date,
-    path_for_iri,
-    schema_json,
-    wkt_to_svg,
-)
+from metrograph.dates import as_of_valid, parse_date
+from metrograph.entities import Resources
+from metrograph.geometry import wkt_to_svg
+from metrograph.iri_paths import BadPath, iri_for_path, path_for_iri
+from metrograph.schema_org import schema_json
 
 BASE = "https://w3id.org/metrograph/"
 

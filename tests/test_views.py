@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from metrograph import views as data
+from metrograph.dates import valid_on
+from metrograph.geometry import parse_wkt, simplify
 
 BASE = "https://w3id.org/metrograph/"
 
@@ -164,16 +165,16 @@ def test_config_json_in_pages_is_escaped(client):
 
 
 def test_wkt_parsing_and_simplification():
-    geometry = data.parse_wkt("<http://www.opengis.net/def/crs/OGC/1.3/CRS84> MULTIPOLYGON("
-                              "((0 0, 1 0, 1.00001 0.00001, 1 1, 0 1, 0 0)), ((5 5, 6 5, 6 6, 5 5)))")
+    geometry = parse_wkt("<http://www.opengis.net/def/crs/OGC/1.3/CRS84> MULTIPOLYGON("
+                         "((0 0, 1 0, 1.00001 0.00001, 1 1, 0 1, 0 0)), ((5 5, 6 5, 6 6, 5 5)))")
     assert geometry["type"] == "MultiPolygon" and len(geometry["coordinates"]) == 2
-    simple = data.simplify(geometry)
+    simple = simplify(geometry)
     assert simple["coordinates"][0][0] == [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
-    assert data.parse_wkt("POINT(1 2)") is None
+    assert parse_wkt("POINT(1 2)") is None
 
 
 def test_valid_on_compares_at_the_interval_precision():
-    assert data.valid_on("2019-04-01", "2014", "2020")
-    assert not data.valid_on("2021-01-01", "2014", "2020")
-    assert data.valid_on("2020-12-31", None, "2020")
-    assert data.valid_on(None, "2030", None)
+    assert valid_on("2019-04-01", "2014", "2020")
+    assert not valid_on("2021-01-01", "2014", "2020")
+    assert valid_on("2020-12-31", None, "2020")
+    assert valid_on(None, "2030", None)

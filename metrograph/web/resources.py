@@ -19,17 +19,12 @@ from urllib.parse import quote, unquote_to_bytes, urlencode
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from metrograph import negotiate, store
+from metrograph.descriptions import DOCUMENT_FORMATS
 from metrograph.engine import cache_key_digest
-from metrograph.entities import (
-    DOCUMENT_FORMATS,
-    PAGE_SIZE,
-    BadPath,
-    Resources,
-    iri_for_path,
-    path_for_iri,
-    schema_json,
-)
+from metrograph.entities import PAGE_SIZE, Resources
 from metrograph.errors import BadRequest, NotAcceptable, NotFound
+from metrograph.iri_paths import BadPath, iri_for_path, path_for_iri
+from metrograph.schema_org import schema_json
 from metrograph.web.http import conditional
 
 bp = Blueprint("resources", __name__, template_folder="../templates")

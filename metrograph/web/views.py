@@ -20,8 +20,9 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from metrograph import catalogue, sources
+from metrograph import catalogue, sources, views_graph, views_map, views_questions, views_timeline
 from metrograph import views as data
+from metrograph.dates import parse_day
 from metrograph.engine import cache_key_digest
 from metrograph.errors import BadRequest, DataError, NotFound
 from metrograph.namespaces import prefixes
@@ -112,15 +113,15 @@ def _base() -> str:
 
 
 def _map() -> dict[str, Any]:
-    return _cached("map", lambda: data.map_data(_run, _base()))
+    return _cached("map", lambda: views_map.map_data(_run, _base()))
 
 
 def _graph() -> dict[str, Any]:
-    return _cached("graph", lambda: data.graph_data(_run, _base()))
+    return _cached("graph", lambda: views_graph.graph_data(_run, _base()))
 
 
 def _sources() -> dict[str, Any]:
-    return _cached("sources", lambda: data.source_index(_run))
+    return _cached("sources", lambda: views_timeline.source_index(_run))
 
 
 def _queries() -> dict[str, sources.QueryFile]:
@@ -130,7 +131,7 @@ def _queries() -> dict[str, sources.QueryFile]:
 
 def _choices(kind: str) -> list[dict[str, str]]:
     def make() -> list[dict[str, str]]:
-        rows = _run(data.CHOICE_QUERIES[kind])
+        rows = _run(views_questions.CHOICE_QUERIES[kind])
         return [{"id": data.value(r, "id") or "", "curie": curie(data.value(r, "id") or ""),
                  "label": data.value(r, "label") or ""} for r in rows]
     return _cached("choices:" + kind, make)
@@ -220,7 +221,7 @@ def _page(template: str, **context: Any) -> Response:
 # --- the map ------------------------------------------------------------------------------------
 
 def _map_filters() -> tuple[str | None, str | None, str | None]:
-    day = data.parse_day(_one("date"))
+    day = parse_day(_one("date"))
     region = entity_iri(_one("region"), "region")
     network = entity_iri(_one("network"), "network")
     full = _map()
@@ -241,7 +242,7 @@ def map_page() -> Response:
 @bp.route("/api/map.geojson", methods=["GET", "HEAD"])
 def map_geojson() -> Response:
     day, region, network = _map_filters()
-    response = _json(lambda: data.filter_map(_map(), day, region, network)
+    response = _json(lambda: views_map.filter_map(_map(), day, region, network)
                      if (day or region or network) else _map())
     response.headers["Content-Type"] = "application/geo+json; charset=utf-8"
     return response
@@ -251,9 +252,9 @@ def map_geojson() -> Response:
 
 def _graph_view() -> dict[str, Any]:
     focus = entity_iri(_one("focus"))
-    depth = data.clamp_depth(_one("depth"))
-    day = data.parse_day(_one("date"))
-    return data.neighbourhood(_graph(), focus, depth, day)
+    depth = views_graph.clamp_depth(_one("depth"))
+    day = parse_day(_one("date"))
+    return views_graph.neighbourhood(_graph(), focus, depth, day)
 
 
 @bp.route("/explore", methods=["GET", "HEAD"])
@@ -274,7 +275,7 @@ def graph_csv() -> Response:
 
     def build() -> Response:
         out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerows(data.graph_csv_rows(view))
+        csv.writer(out, lineterminator="\r\n").writerows(views_graph.graph_csv_rows(view))
         response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = 'attachment; filename="memberships.csv"'
         return response
@@ -299,9 +300,9 @@ def _subject() -> str:
 @bp.route("/timeline", methods=["GET", "HEAD"])
 def timeline_page() -> Response:
     _subject()
-    data.parse_day(_one("date"))
+    parse_day(_one("date"))
     subjects = sorted((n for n in _graph()["nodes"].values()
-                       if n["kind"] not in data.LEAF_KINDS and n["kind"] != "person"),
+                       if n["kind"] not in views_graph.LEAF_KINDS and n["kind"] != "person"),
                       key=lambda n: n["label"].lower())
     return _page("timeline.html", subjects=subjects, curie=curie)
 
@@ -309,7 +310,7 @@ def timeline_page() -> Response:
 @bp.route("/api/timeline.json", methods=["GET", "HEAD"])
 def timeline_json() -> Response:
     subject = _subject()
-    return _json(lambda: _cached("timeline:" + subject, lambda: data.timeline_data(
+    return _json(lambda: _cached("timeline:" + subject, lambda: views_timeline.timeline_data(
         _run, ox.NamedNode(subject), _graph(), _sources())))
 
 
@@ -329,7 +330,7 @@ def _form(query: sources.QueryFile) -> list[dict[str, Any]]:
         field = {"name": p.name, "type": p.type, "default": p.default or "", "help": p.help,
                  "value": given or p.default or "", "choices": None}
         if p.type == "IRI":
-            kind = data.choice_kind(p.name, p.help)
+            kind = views_questions.choice_kind(p.name, p.help)
             if kind:
                 field["choices"] = _choices(kind)
                 chosen = entity_iri(field["value"]) if field["value"] else None
@@ -350,7 +351,7 @@ def _question_values(query: sources.QueryFile) -> dict[str, str]:
                              + (", ".join(sorted(known)) or "none"))
         value = _one(key)
         if value and types[key] == "xsd:date":
-            data.parse_day(value, f"parameter ?{key}")  # a real day, not just its shape
+            parse_day(value, f"parameter ?{key}")  # a real day, not just its shape
         if value:
             values[key] = value
     return values
@@ -360,7 +361,7 @@ def _question_values(query: sources.QueryFile) -> dict[str, str]:
 def questions_page() -> Response:
     items = []
     for query in _queries().values():
-        de, en = data.split_title(query.title)
+        de, en = views_questions.split_title(query.title)
         items.append({"name": query.name, "de": de, "en": en, "description": query.description,
                       "parameters": [p.name for p in query.parameters]})
     return _page("questions.html", items=items)
@@ -370,7 +371,7 @@ def questions_page() -> Response:
 def question_page(name: str) -> Response:
     query = _question(name)
     _question_values(query)
-    de, en = data.split_title(query.title)
+    de, en = views_questions.split_title(query.title)
     return _page("question.html", query=query, title_de=de, title_en=en, fields=_form(query),
                  editor_url="/sparql?" + urlencode({"query": query.text}))
 
@@ -392,7 +393,7 @@ def question_json(name: str) -> Response:
         truncated = len(rows) > MAX_QUESTION_ROWS
         rows = rows[:MAX_QUESTION_ROWS]
         return {"name": query.name, "title": query.title,
-                "columns": data.describe_columns(names, rows, _base()),
+                "columns": views_questions.describe_columns(names, rows, _base()),
                 "rows": rows, "truncated": truncated, "labels": _labels(rows),
                 "parameters": {k.value: v.value for k, v in bound.items()}}
     return _json(make)
