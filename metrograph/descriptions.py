@@ -87,10 +87,6 @@ class Descriptions(StoreLookups):
                 for q in self._quads(nn(other), nn(predicate)):
                     yield ox.Triple(q.subject, q.predicate, q.object)
 
-    def _closure(self, iri: str) -> list[str]:
-        """``iri`` and the hash sub-resources it reaches (figures, intervals, geometry)."""
-        return list(self._closure_quads(iri))
-
     def _closure_quads(self, iri: str) -> dict[str, list[ox.Quad]]:
         """The closure's subjects in the order they are found, each with its quads."""
         found, todo = [iri], [iri]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_PATH", "BadPath", "document_iri", "iri_for_path", "path_for_iri"]
+__all__ = ["MAX_PATH", "BadPath", "iri_for_path", "path_for_iri"]
 
 MAX_PATH = 512
 #: Paths under the base that are ours: whole segments or prefixes.
@@ -55,7 +55,3 @@ def path_for_iri(base: str, iri: str) -> str | None:
     if document in _EXACT or document.startswith(_ROOTS):
         return "/" + document + (hash_ + fragment if hash_ else "")
     return None
-
-
-def document_iri(iri: str) -> str:
-    return iri.partition("#")[0]
