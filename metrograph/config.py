@@ -76,6 +76,10 @@ SETTINGS: tuple[Setting, ...] = (
             "endpoints (HTTP Digest or Basic)."),
     Setting("remote_password", "", "remote backend, `publish` only: that user's password "
             "(set it in the environment, never on a command line)."),
+    Setting("remote_load_dir", "",
+            "remote backend, `publish` only, Virtuoso with `remote_isql`: a directory both "
+            "`publish` and the store can read (in the store's DirsAllowed); releases are then "
+            "staged by Virtuoso's bulk loader instead of uploaded (much faster at scale)."),
     Setting("publish_chunk_bytes", 8 * 2**20,
             "`publish`: bytes of N-Triples per upload request to the store.", int),
     Setting("release_poll", 5.0,

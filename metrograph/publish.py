@@ -1,9 +1,11 @@
 """``metrograph publish``: load a built release into a remote SPARQL store, then switch.
 
 1. **Stage.** Each graph of the release (its named graphs and the materialized union, which
-   serves as the default graph) is uploaded with the Graph Store Protocol into a staging graph
-   of its own (:func:`metrograph.remote.staging_graph`), in chunks, streamed from
-   ``release.nq``. Readers never see staging graphs: the server queries the live graphs only.
+   serves as the default graph) goes into a staging graph of its own
+   (:func:`metrograph.remote.staging_graph`): uploaded with the Graph Store Protocol in
+   chunks, streamed from ``release.nq``; or, on Virtuoso with a shared load directory
+   (``remote_load_dir``), written there once as N-Quads and read by Virtuoso's bulk loader.
+   Readers never see staging graphs: the server queries the live graphs only.
 2. **Verify.** The store must hold exactly as many triples in each staging graph as the
    release has; otherwise publishing stops and the live graphs are untouched.
 3. **Switch.** One SPARQL Update request copies every staging graph over its live graph,
@@ -21,12 +23,13 @@ graphs are replaced, not appended to).
 from __future__ import annotations
 
 import base64
+import os
 import shutil
 import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +59,13 @@ class Admin:
         self.isql_address = settings.get("remote_isql", "")
         self.isql_user = settings.get("remote_isql_user", "dba")
         self.isql_password = settings.get("remote_isql_password", "")
+        #: a directory Virtuoso reads too: stage with its bulk loader
+        self.load_dir = settings.get("remote_load_dir", "")
+        if self.load_dir and not self.isql_address:
+            raise ConfigError("METROGRAPH_REMOTE_LOAD_DIR needs METROGRAPH_REMOTE_ISQL (the "
+                              "bulk loader is started over Virtuoso's SQL port)")
+        if self.load_dir and not Path(self.load_dir).is_dir():
+            raise ConfigError(f"METROGRAPH_REMOTE_LOAD_DIR {self.load_dir!r} is not a directory")
         self.chunk_bytes = max(1, int(settings.get("publish_chunk_bytes", 8 * 2**20)))
         self.user = settings.get("remote_user", "")
         self.password = settings.get("remote_password", "")
@@ -100,8 +110,9 @@ class Admin:
             except (urllib.error.URLError, OSError) as exc:
                 raise StoreError(f"{what} failed: {getattr(exc, 'reason', exc)}") from None
 
-    def isql(self, script: str, what: str) -> None:
-        """Run SQL statements with Virtuoso's ``isql`` client; StoreError on any error."""
+    def isql(self, script: str, what: str, timeout: float | None = ADMIN_TIMEOUT) -> str:
+        """Run SQL statements with Virtuoso's ``isql`` client (one per line); their output.
+        StoreError on any error."""
         client = shutil.which("isql-vt") or shutil.which("isql")
         if client is None:
             raise StoreError("METROGRAPH_REMOTE_ISQL is set but no isql-vt (Virtuoso's SQL "
@@ -110,12 +121,13 @@ class Admin:
             result = subprocess.run(
                 [client, self.isql_address, self.isql_user, self.isql_password, "VERBOSE=OFF",
                  "BANNER=OFF", "PROMPT=OFF", "ECHO=OFF", "ERRORS=STDOUT"],
-                input=script, capture_output=True, text=True, timeout=ADMIN_TIMEOUT)
+                input=script, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise StoreError(f"{what} failed: no answer within {ADMIN_TIMEOUT:g} s") from None
+            raise StoreError(f"{what} failed: no answer within {timeout:g} s") from None
         output = (result.stdout + result.stderr).strip()
         if result.returncode != 0 or "*** Error" in output:
             raise StoreError(f"{what} failed: {output[-800:]}")
+        return output
 
     def upload(self, graph: str, ntriples: bytes, replace: bool) -> None:
         """PUT (replace) or POST (add) N-Triples into ``graph``."""
@@ -165,8 +177,26 @@ def _challenge(opener: urllib.request.OpenerDirector, url: str) -> dict[str, str
     return {**fields, "scheme": "digest"}
 
 
+def _release_lines(release: store.Release) -> Iterator[tuple[str, bytes]]:
+    """(live graph, N-Triples line) for every line of ``release.nq``; WKT literals carry the
+    stand-in datatype (:data:`metrograph.sparql_rewrite.WKT_STAND_IN`)."""
+    for quad in ox.parse(path=str(release.path / store.DUMP_FILENAME),
+                         format=ox.RdfFormat.N_QUADS):
+        obj = quad.object
+        if isinstance(obj, ox.Literal) and obj.datatype.value == sparql_rewrite.WKT:
+            obj = ox.Literal(obj.value, datatype=ox.NamedNode(sparql_rewrite.WKT_STAND_IN))
+        yield _live_graph(quad), f"{quad.subject} {quad.predicate} {obj} .\n".encode()
+
+
 def _stage(admin: Admin, release: store.Release, progress: Progress) -> dict[str, int]:
-    """Upload every graph of the release into its staging graph; triples per live graph."""
+    """Every graph of the release into its staging graph; triples per live graph."""
+    counts = _stage_bulk(admin, release) if admin.load_dir else _upload(admin, release)
+    progress(f"staged {sum(counts.values())} triples in {len(counts)} graphs")
+    return counts
+
+
+def _upload(admin: Admin, release: store.Release) -> dict[str, int]:
+    """The Graph Store Protocol: chunks of N-Triples per graph, the first replacing."""
     counts: dict[str, int] = {}
     buffers: dict[str, list[bytes]] = {}
     sizes: dict[str, int] = {}
@@ -178,13 +208,7 @@ def _stage(admin: Admin, release: store.Release, progress: Progress) -> dict[str
         started.add(graph)
         sizes[graph] = 0
 
-    for quad in ox.parse(path=str(release.path / store.DUMP_FILENAME),
-                         format=ox.RdfFormat.N_QUADS):
-        graph = _live_graph(quad)
-        obj = quad.object
-        if isinstance(obj, ox.Literal) and obj.datatype.value == sparql_rewrite.WKT:
-            obj = ox.Literal(obj.value, datatype=ox.NamedNode(sparql_rewrite.WKT_STAND_IN))
-        line = f"{quad.subject} {quad.predicate} {obj} .\n".encode()
+    for graph, line in _release_lines(release):
         buffers.setdefault(graph, []).append(line)
         sizes[graph] = sizes.get(graph, 0) + len(line)
         counts[graph] = counts.get(graph, 0) + 1
@@ -192,8 +216,66 @@ def _stage(admin: Admin, release: store.Release, progress: Progress) -> dict[str
             flush(graph)
     for graph in list(buffers):
         flush(graph)
-    progress(f"staged {sum(counts.values())} triples in {len(counts)} graphs")
     return counts
+
+
+def _stage_bulk(admin: Admin, release: store.Release) -> dict[str, int]:
+    """Virtuoso's bulk loader: the release written once as N-Quads with staging graph names
+    into the shared load directory, the staging graphs emptied, the file loaded (by the
+    store, without a transaction: staging graphs are never read), then removed."""
+    counts: dict[str, int] = {}
+    name = f"metrograph-{release.id}.nq"
+    path = Path(admin.load_dir) / name
+    staged: dict[str, bytes] = {}
+    try:
+        with path.open("wb") as out:
+            for graph, line in _release_lines(release):
+                tail = staged.get(graph)
+                if tail is None:
+                    tail = staged[graph] = f" <{remote.staging_graph(release.id, graph)}> .\n" \
+                        .encode()
+                out.write(line[:-3] + tail)
+                counts[graph] = counts.get(graph, 0) + 1
+        os.chmod(path, 0o644)  # the store's own account reads it
+        clear = "\n".join(f"  DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id({_sql_string(g)});"
+                          for g in (remote.staging_graph(release.id, g) for g in sorted(counts)))
+        output = admin.isql(
+            # row autocommit without logging for the delete: a staging graph can be larger
+            # than one transaction may be; the loader commits as it goes
+            "CREATE PROCEDURE DB.DBA.METROGRAPH_CLEAR_STAGING () {\n  log_enable(2, 1);\n"
+            + clear + "\n};\n"
+            "DB.DBA.METROGRAPH_CLEAR_STAGING();\n"
+            "DROP PROCEDURE DB.DBA.METROGRAPH_CLEAR_STAGING;\n"
+            + bulk_load_sql(path, remote.staging_graph(release.id, remote.DEFAULT_GRAPH)),
+            "bulk-loading the release", timeout=None)
+    finally:
+        path.unlink(missing_ok=True)
+    refused = load_error(output)
+    if refused:
+        raise StoreError(f"the store's bulk loader refused {name}: {refused}; the live "
+                         "release is unchanged")
+    return counts
+
+
+def bulk_load_sql(path: Path, default_graph: str) -> str:
+    """Virtuoso SQL that bulk-loads one N-Quads file (lines without a graph: into
+    ``default_graph``), makes it durable and reports a refusal (see :func:`load_error`)."""
+    file_sql = _sql_string(str(path.resolve()))
+    return (f"DELETE FROM DB.DBA.LOAD_LIST WHERE ll_file = {file_sql};\n"
+            f"ld_dir({_sql_string(str(path.parent.resolve()))}, {_sql_string(path.name)}, "
+            f"{_sql_string(default_graph)});\n"
+            "rdf_loader_run();\ncheckpoint;\n"
+            f"SELECT 'LOAD-ERROR:', ll_error FROM DB.DBA.LOAD_LIST WHERE ll_file = {file_sql} "
+            "AND ll_error IS NOT NULL;\n"
+            f"DELETE FROM DB.DBA.LOAD_LIST WHERE ll_file = {file_sql};\n")
+
+
+def load_error(isql_output: str) -> str:
+    """The loader's complaint in the output of :func:`bulk_load_sql`, or ''."""
+    marker = "LOAD-ERROR:"
+    if marker not in isql_output:
+        return ""
+    return isql_output[isql_output.index(marker) + len(marker):].strip()[:500]
 
 
 def _verify(admin: Admin, release_id: str, expected: dict[str, int]) -> None:

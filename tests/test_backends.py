@@ -27,7 +27,7 @@ def remote_app(virtuoso: Any, release: store.Release, settings: dict[str, Any]) 
     from metrograph.web import create_app
 
     overrides = {**{k: settings[k] for k in ("var_dir", "project_dir", *TEST_OVERRIDES)},
-                 **virtuoso.remote_settings(),
+                 **virtuoso.remote_settings(bulk_load=True),  # the GSP path: test_publish
                  # heavier questions take seconds on Virtuoso on a busy machine; the limits
                  # themselves are tested in test_sparql_protocol on both backends
                  "query_timeout": 60.0}

@@ -140,6 +140,60 @@ def test_rollback_returns_to_the_previous_release(settings, first, second):
     assert live_count(settings) == 2 * ITEMS + 4
 
 
+def test_bulk_load_stages_through_the_shared_directory(settings, instance, first, second):
+    """With a load directory Virtuoso reads too, its bulk loader stages the release: leftovers
+    of an interrupted earlier attempt are cleared first, every graph is verified, the file is
+    removed afterwards."""
+    publish.publish(settings, first, progress=lambda m: None)
+    leftover = remote.staging_graph(second.id, GRAPH_A)
+    admin = publish.Admin(settings)
+    admin.update(f"INSERT DATA {{ GRAPH <{leftover}> {{ <{BASE}x> <{BASE}y> <{BASE}z> }} }}",
+                 "leaving a half-staged graph behind")
+    bulk = {**settings, "remote_load_dir": str(instance.load_dir)}
+    messages: list[str] = []
+    publish.publish(bulk, second, progress=messages.append)
+    assert live_id(settings) == second.id
+    expected = publish.release_graphs(second)
+    assert admin.count([remote.staging_graph(second.id, g) for g in expected]) == {
+        remote.staging_graph(second.id, g): n for g, n in expected.items()}
+    assert any(m.startswith(f"staged {sum(expected.values())} triples") for m in messages)
+    assert list(instance.load_dir.iterdir()) == []
+    # the live graphs answer as after an upload
+    assert live_count(settings) == expected[remote.DEFAULT_GRAPH]
+
+
+def test_bulk_load_failing_leaves_readers_on_the_live_release(settings, instance, first):
+    publish.publish(settings, first, progress=lambda m: None)
+    derived = derive_release(settings["var_dir"], first, keep={GRAPH_B})
+    refused = {**settings, "remote_load_dir": str(instance.load_dir),
+               "remote_isql_password": "wrong"}
+    with pytest.raises(StoreError, match="bulk-loading the release failed"):
+        publish.publish(refused, derived, progress=lambda m: None)
+    assert live_id(settings) == first.id
+    assert list(instance.load_dir.iterdir()) == []
+
+
+def test_a_file_the_bulk_loader_refuses_is_reported(settings, instance):
+    broken = instance.load_dir / "broken.nq"
+    broken.write_text(f'<{BASE}s> <{BASE}p> "unterminated <{BASE}g> .\n')
+    try:
+        output = publish.Admin(settings).isql(publish.bulk_load_sql(broken, BASE + "g"),
+                                              "loading a broken file")
+    finally:
+        broken.unlink()
+    assert "Unterminated" in publish.load_error(output)
+    assert publish.load_error("") == ""
+
+
+def test_bulk_load_settings_are_checked(settings, tmp_path):
+    from metrograph.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="needs METROGRAPH_REMOTE_ISQL"):
+        publish.Admin({**settings, "remote_isql": "", "remote_load_dir": str(tmp_path)})
+    with pytest.raises(ConfigError, match="is not a directory"):
+        publish.Admin({**settings, "remote_load_dir": str(tmp_path / "missing")})
+
+
 def test_cli_publish_without_a_store_says_what_to_set(var_dir):
     env = {k: v for k, v in os.environ.items() if not k.startswith("METROGRAPH_")}
     env.update({"PYTHONPATH": str(ROOT), "METROGRAPH_VAR_DIR": str(var_dir)})

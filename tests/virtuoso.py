@@ -220,13 +220,15 @@ DB.DBA.RDF_DEFAULT_USER_PERMS_SET('nobody', 1);
 DB.DBA.RDF_DEFAULT_USER_PERMS_SET('{self.user}', 7);
 """)
 
-    def remote_settings(self) -> dict[str, str]:
-        """The settings that make metrograph serve from (and publish to) this instance."""
+    def remote_settings(self, bulk_load: bool = False) -> dict[str, str]:
+        """The settings that make metrograph serve from (and publish to) this instance;
+        ``bulk_load``: publish stages through the instance's load directory."""
         return {"backend": "remote", "remote_query_url": self.query_url,
                 "remote_update_url": self.update_url, "remote_gsp_url": self.gsp_url,
                 "remote_user": self.user, "remote_password": self.password,
                 "remote_isql": f"127.0.0.1:{self.sql_port}",
-                "remote_isql_password": self._dba_password}
+                "remote_isql_password": self._dba_password,
+                **({"remote_load_dir": str(self.load_dir)} if bulk_load else {})}
 
     @property
     def dba_password(self) -> str:
