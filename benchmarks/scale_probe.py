@@ -1,12 +1,13 @@
 """A bounded probe of our server alone on a large release (where loading the peer too would
 take longer than the run is worth): start-up, memory and the latency of the cheap rows.
 
-    python3 benchmarks/scale_probe.py 100 [--query-store disk] [--requests 60]
+    python3 benchmarks/scale_probe.py 100 [--query-store disk] [--requests 60] [--catalogue N]
 
 Uses the release ``benchmarks/assemble.py`` made in ``var/bench/<N>x/var``; starts our server
 in its production configuration on 127.0.0.1 and sends unique (never repeated) requests at
-concurrency 1: label search (``/search.json``), entity pages (HTML and Turtle), ``DESCRIBE``
-through ``/sparql`` and the catalogue query "Gemeinden of a Kreis". Writes
+concurrency 1: label search (``/search.json``: whole words, and one to three letters as
+typed), entity pages (HTML and Turtle), ``DESCRIBE`` through ``/sparql`` and the catalogue
+query "Gemeinden of a Kreis". Writes
 ``benchmarks/results/probe-<N>x-<time>.json`` and prints a summary.
 """
 
@@ -56,6 +57,9 @@ def main(argv: list[str]) -> int:
     p.add_argument("scale", type=int)
     p.add_argument("--query-store", choices=("memory", "disk"), default="disk")
     p.add_argument("--requests", type=int, default=60, help="requests per row")
+    p.add_argument("--catalogue", type=int, default=0,
+                   help="requests for the catalogue row (default: a quarter; at 100x each "
+                        "takes about a minute)")
     args = p.parse_args(argv)
     work = common.ROOT / "var" / "bench" / f"{args.scale}x"
     release = (work / "var" / "current").resolve()
@@ -79,6 +83,10 @@ def main(argv: list[str]) -> int:
     rows = {
         "label search (/search.json)": [(f"/search.json?q={common.quote(w)}&limit=10", {})
                                         for w in picks["words"]],
+        # autocomplete as typed: the first one, two and three letters of the words (unique)
+        "label search, 1-3 letters": [
+            (f"/search.json?q={common.quote(key)}&limit=10", {}) for key in dict.fromkeys(
+                w[:n].lower() for w in picks["words"] for n in (1, 2, 3))],
         "entity page (HTML)": [(path_of(g), {"Accept": "text/html"}) for g in picks["gemeinde"]],
         "entity RDF (Turtle)": [(path_of(g), {"Accept": "text/turtle"})
                                 for g in picks["gemeinde"]],
@@ -86,7 +94,7 @@ def main(argv: list[str]) -> int:
                                 for g in picks["gemeinde"]],
         "catalogue: Gemeinden of a Kreis": [
             (gemeinden_of(k), {"Accept": "application/sparql-results+json"})
-            for k in picks["kreis"][:max(4, args.requests // 4)]],
+            for k in picks["kreis"][:args.catalogue or max(4, args.requests // 4)]],
     }
     report: dict[str, Any] = {
         "scale": args.scale, "query_store": args.query_store, "machine": common.machine(),

@@ -4,7 +4,7 @@
    serves as the default graph) goes into a staging graph of its own
    (:func:`metrograph.remote.staging_graph`): uploaded with the Graph Store Protocol in
    chunks, streamed from ``release.nq``; or, on Virtuoso with a shared load directory
-   (``remote_load_dir``), written there once as N-Quads and read by Virtuoso's bulk loader.
+   (``remote_load_dir``), written there once as gzipped N-Quads and read by Virtuoso's bulk loader.
    Readers never see staging graphs: the server queries the live graphs only.
 2. **Verify.** The store must hold exactly as many triples in each staging graph as the
    release has; otherwise publishing stops and the live graphs are untouched.
@@ -23,6 +23,7 @@ graphs are replaced, not appended to).
 from __future__ import annotations
 
 import base64
+import gzip
 import os
 import shutil
 import subprocess
@@ -220,15 +221,16 @@ def _upload(admin: Admin, release: store.Release) -> dict[str, int]:
 
 
 def _stage_bulk(admin: Admin, release: store.Release) -> dict[str, int]:
-    """Virtuoso's bulk loader: the release written once as N-Quads with staging graph names
-    into the shared load directory, the staging graphs emptied, the file loaded (by the
+    """Virtuoso's bulk loader: the release written once as gzipped N-Quads with staging graph
+    names into the shared load directory, the staging graphs emptied, the file loaded (by the
     store, without a transaction: staging graphs are never read), then removed."""
     counts: dict[str, int] = {}
-    name = f"metrograph-{release.id}.nq"
+    name = f"metrograph-{release.id}.nq.gz"
     path = Path(admin.load_dir) / name
     staged: dict[str, bytes] = {}
     try:
-        with path.open("wb") as out:
+        # compressed (fastest level): with the union the file is about twice release.nq
+        with gzip.open(path, "wb", compresslevel=1) as out:
             for graph, line in _release_lines(release):
                 tail = staged.get(graph)
                 if tail is None:
