@@ -2,13 +2,15 @@
 take longer than the run is worth): start-up, memory and the latency of the cheap rows.
 
     python3 benchmarks/scale_probe.py 100 [--query-store disk] [--requests 60] [--catalogue N]
+                                          [--backend remote]
 
 Uses the release ``benchmarks/assemble.py`` made in ``var/bench/<N>x/var``; starts our server
 in its production configuration on 127.0.0.1 and sends unique (never repeated) requests at
 concurrency 1: label search (``/search.json``: whole words, and one to three letters as
 typed), entity pages (HTML and Turtle), ``DESCRIBE`` through ``/sparql`` and the catalogue
-query "Gemeinden of a Kreis". Writes
-``benchmarks/results/probe-<N>x-<time>.json`` and prints a summary.
+query "Gemeinden of a Kreis". With ``--backend remote`` the release is first published into
+a private Virtuoso (``virtuoso_backend.py``) and our server queries that. Writes
+``benchmarks/results/probe-<N>x[-remote]-<time>.json`` and prints a summary.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--catalogue", type=int, default=0,
                    help="requests for the catalogue row (default: a quarter; at 100x each "
                         "takes about a minute)")
+    p.add_argument("--backend", choices=("embedded", "remote"), default="embedded")
     args = p.parse_args(argv)
     work = common.ROOT / "var" / "bench" / f"{args.scale}x"
     release = (work / "var" / "current").resolve()
@@ -106,9 +109,20 @@ def main(argv: list[str]) -> int:
                     "release_nq_mib": round((release / "release.nq").stat().st_size / 2**20, 1)}}
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
+    store_settings: dict[str, Any] = {}
+    virtuoso = None
+    report["backend"] = args.backend
+    if args.backend == "remote":
+        import virtuoso_backend
+
+        print("starting Virtuoso and publishing the release into it ...", flush=True)
+        virtuoso, store_settings, report["remote"] = virtuoso_backend.start(work / "var",
+                                                                            args.scale)
+        print(f"  {report['remote']}", flush=True)
     started = time.perf_counter()
     ours = common.start_ours(work / "var", {"query_store": args.query_store,
-                                            "query_timeout": 300}, log_dir=logs)
+                                            "query_timeout": 300, **store_settings},
+                             log_dir=logs)
     report["ours_startup_s"] = round(time.perf_counter() - started, 2)
     try:
         report["memory_before"] = ours.memory()
@@ -119,10 +133,15 @@ def main(argv: list[str]) -> int:
             report["results"][name] = batch.summary()
             print(f"  {name:36} {report['results'][name]}", flush=True)
         report["memory_after"] = ours.memory()
+        if virtuoso is not None:
+            report["remote"]["virtuoso_rss_mib"] = round(virtuoso.rss_bytes() / 2**20)
     finally:
         ours.stop()
+        if virtuoso is not None:
+            virtuoso.stop()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    common.dump_json(RESULTS / f"probe-{args.scale}x-{stamp}.json", report)
+    suffix = "-remote" if args.backend == "remote" else ""
+    common.dump_json(RESULTS / f"probe-{args.scale}x{suffix}-{stamp}.json", report)
     print(json.dumps({k: report[k] for k in ("ours_startup_s", "memory_before", "memory_after")}))
     return 0
 

@@ -349,7 +349,9 @@ def _switch_sql(admin: Admin, release_id: str, graphs: list[str], gone: list[str
               + "\n  ".join(body) + "\n};\n"
               "DB.DBA.METROGRAPH_SWITCH();\ncheckpoint;\n"
               "DROP PROCEDURE DB.DBA.METROGRAPH_SWITCH;\n")
-    admin.isql(script, "switching the live release")
+    # as long as the store needs (a 100x switch copies ~74 M quads): killing publish meanwhile
+    # rolls the transaction back
+    admin.isql(script, "switching the live release", timeout=None)
 
 
 def _prune(admin: Admin, keep: set[str], progress: Progress) -> None:
