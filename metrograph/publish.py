@@ -180,13 +180,33 @@ def _challenge(opener: urllib.request.OpenerDirector, url: str) -> dict[str, str
 
 def _release_lines(release: store.Release) -> Iterator[tuple[str, bytes]]:
     """(live graph, N-Triples line) for every line of ``release.nq``; WKT literals carry the
-    stand-in datatype (:data:`metrograph.sparql_rewrite.WKT_STAND_IN`)."""
-    for quad in ox.parse(path=str(release.path / store.DUMP_FILENAME),
-                         format=ox.RdfFormat.N_QUADS):
-        obj = quad.object
-        if isinstance(obj, ox.Literal) and obj.datatype.value == sparql_rewrite.WKT:
-            obj = ox.Literal(obj.value, datatype=ox.NamedNode(sparql_rewrite.WKT_STAND_IN))
-        yield _live_graph(quad), f"{quad.subject} {quad.predicate} {obj} .\n".encode()
+    stand-in datatype (:data:`metrograph.sparql_rewrite.WKT_STAND_IN`).
+
+    The lines are cut as bytes, without parsing (a 100× release has 74 M): ``release.nq``
+    holds the named-graph quads first, then the union's triples, and the release says how
+    many of each; a named line's graph is its last IRI (an IRI holds no ``" <"``). Counting
+    every staging graph afterwards catches any line that was cut wrong.
+    """
+    graphs = release_graphs(release)
+    named = sum(n for graph, n in graphs.items() if graph != remote.DEFAULT_GRAPH)
+    wkt = f"^^<{sparql_rewrite.WKT}>".encode()
+    stand_in = f"^^<{sparql_rewrite.WKT_STAND_IN}>".encode()
+    names: dict[bytes, str] = {}
+    with (release.path / store.DUMP_FILENAME).open("rb") as lines:
+        for number, line in enumerate(lines):
+            line = line.rstrip(b"\n")
+            if not line:
+                continue
+            if number < named:
+                cut = line.rindex(b" <")
+                iri = line[cut + 2:line.rindex(b">")]
+                graph = names.get(iri) or names.setdefault(iri, iri.decode())
+                triple = line[:cut]
+            else:
+                graph, triple = remote.DEFAULT_GRAPH, line[:line.rindex(b" .")]
+            if triple.endswith(wkt):
+                triple = triple[:-len(wkt)] + stand_in
+            yield graph, triple + b" .\n"
 
 
 def _stage(admin: Admin, release: store.Release, progress: Progress) -> dict[str, int]:
