@@ -4,15 +4,17 @@
    serves as the default graph) goes into a staging graph of its own
    (:func:`metrograph.remote.staging_graph`): uploaded with the Graph Store Protocol in
    chunks, streamed from ``release.nq``; or, on Virtuoso with a shared load directory
-   (``remote_load_dir``), written there once as gzipped N-Quads and read by Virtuoso's bulk loader.
-   Readers never see staging graphs: the server queries the live graphs only.
+   (``remote_load_dir``), written there once as gzipped N-Quads and read by its bulk loader
+   (:mod:`metrograph.virtuoso_sql`). Readers never see staging graphs: the server queries
+   the live graphs only.
 2. **Verify.** The store must hold exactly as many triples in each staging graph as the
    release has; otherwise publishing stops and the live graphs are untouched.
-3. **Switch.** One SPARQL Update request copies every staging graph over its live graph,
-   drops live graphs the release no longer has and rewrites the bookkeeping graph
-   (:data:`metrograph.remote.META_GRAPH`: live release, previous release, named graphs). A
-   store that applies an update request as one transaction (Virtuoso does) switches readers
-   from the old release to the new one at once.
+3. **Switch.** Every staging graph is copied over its live graph, live graphs the release no
+   longer has are dropped and the bookkeeping graph (:data:`metrograph.remote.META_GRAPH`:
+   live release, previous release, named graphs) is rewritten, in one transaction: one SQL
+   stored procedure on Virtuoso (``remote_isql``; its SPARQL updates over HTTP are applied
+   row by row), else one SPARQL Update request, atomic on stores that run a request as one
+   transaction. Readers go from the old release to the new one at once.
 4. **Keep one back.** The previous release's staging graphs stay, so ``publish --rollback``
    switches back without uploading; older staging graphs are dropped.
 
@@ -23,10 +25,6 @@ graphs are replaced, not appended to).
 from __future__ import annotations
 
 import base64
-import gzip
-import os
-import shutil
-import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -36,7 +34,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from metrograph import remote, sparql_rewrite, store
+from metrograph import remote, sparql_rewrite, store, virtuoso_sql
 from metrograph.errors import ConfigError, MetrographError, StoreError
 
 #: Seconds one upload, count or switch request may take.
@@ -112,23 +110,9 @@ class Admin:
                 raise StoreError(f"{what} failed: {getattr(exc, 'reason', exc)}") from None
 
     def isql(self, script: str, what: str, timeout: float | None = ADMIN_TIMEOUT) -> str:
-        """Run SQL statements with Virtuoso's ``isql`` client (one per line); their output.
-        StoreError on any error."""
-        client = shutil.which("isql-vt") or shutil.which("isql")
-        if client is None:
-            raise StoreError("METROGRAPH_REMOTE_ISQL is set but no isql-vt (Virtuoso's SQL "
-                             "client, Debian package virtuoso-opensource-7-bin) is installed")
-        try:
-            result = subprocess.run(
-                [client, self.isql_address, self.isql_user, self.isql_password, "VERBOSE=OFF",
-                 "BANNER=OFF", "PROMPT=OFF", "ECHO=OFF", "ERRORS=STDOUT"],
-                input=script, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise StoreError(f"{what} failed: no answer within {timeout:g} s") from None
-        output = (result.stdout + result.stderr).strip()
-        if result.returncode != 0 or "*** Error" in output:
-            raise StoreError(f"{what} failed: {output[-800:]}")
-        return output
+        """Run SQL statements (one per line) on Virtuoso's SQL port; their output."""
+        return virtuoso_sql.run_isql(self.isql_address, self.isql_user, self.isql_password,
+                                     script, what, timeout)
 
     def upload(self, graph: str, ntriples: bytes, replace: bool) -> None:
         """PUT (replace) or POST (add) N-Triples into ``graph``."""
@@ -211,7 +195,8 @@ def _release_lines(release: store.Release) -> Iterator[tuple[str, bytes]]:
 
 def _stage(admin: Admin, release: store.Release, progress: Progress) -> dict[str, int]:
     """Every graph of the release into its staging graph; triples per live graph."""
-    counts = _stage_bulk(admin, release) if admin.load_dir else _upload(admin, release)
+    counts = virtuoso_sql.stage_bulk(admin, release.id, _release_lines(release)) \
+        if admin.load_dir else _upload(admin, release)
     progress(f"staged {sum(counts.values())} triples in {len(counts)} graphs")
     return counts
 
@@ -240,66 +225,6 @@ def _upload(admin: Admin, release: store.Release) -> dict[str, int]:
     return counts
 
 
-def _stage_bulk(admin: Admin, release: store.Release) -> dict[str, int]:
-    """Virtuoso's bulk loader: the release written once as gzipped N-Quads with staging graph
-    names into the shared load directory, the staging graphs emptied, the file loaded (by the
-    store, without a transaction: staging graphs are never read), then removed."""
-    counts: dict[str, int] = {}
-    name = f"metrograph-{release.id}.nq.gz"
-    path = Path(admin.load_dir) / name
-    staged: dict[str, bytes] = {}
-    try:
-        # compressed (fastest level): with the union the file is about twice release.nq
-        with gzip.open(path, "wb", compresslevel=1) as out:
-            for graph, line in _release_lines(release):
-                tail = staged.get(graph)
-                if tail is None:
-                    tail = staged[graph] = f" <{remote.staging_graph(release.id, graph)}> .\n" \
-                        .encode()
-                out.write(line[:-3] + tail)
-                counts[graph] = counts.get(graph, 0) + 1
-        os.chmod(path, 0o644)  # the store's own account reads it
-        clear = "\n".join(f"  DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id({_sql_string(g)});"
-                          for g in (remote.staging_graph(release.id, g) for g in sorted(counts)))
-        output = admin.isql(
-            # row autocommit without logging for the delete: a staging graph can be larger
-            # than one transaction may be; the loader commits as it goes
-            "CREATE PROCEDURE DB.DBA.METROGRAPH_CLEAR_STAGING () {\n  log_enable(2, 1);\n"
-            + clear + "\n};\n"
-            "DB.DBA.METROGRAPH_CLEAR_STAGING();\n"
-            "DROP PROCEDURE DB.DBA.METROGRAPH_CLEAR_STAGING;\n"
-            + bulk_load_sql(path, remote.staging_graph(release.id, remote.DEFAULT_GRAPH)),
-            "bulk-loading the release", timeout=None)
-    finally:
-        path.unlink(missing_ok=True)
-    refused = load_error(output)
-    if refused:
-        raise StoreError(f"the store's bulk loader refused {name}: {refused}; the live "
-                         "release is unchanged")
-    return counts
-
-
-def bulk_load_sql(path: Path, default_graph: str) -> str:
-    """Virtuoso SQL that bulk-loads one N-Quads file (lines without a graph: into
-    ``default_graph``), makes it durable and reports a refusal (see :func:`load_error`)."""
-    file_sql = _sql_string(str(path.resolve()))
-    return (f"DELETE FROM DB.DBA.LOAD_LIST WHERE ll_file = {file_sql};\n"
-            f"ld_dir({_sql_string(str(path.parent.resolve()))}, {_sql_string(path.name)}, "
-            f"{_sql_string(default_graph)});\n"
-            "rdf_loader_run();\ncheckpoint;\n"
-            f"SELECT 'LOAD-ERROR:', ll_error FROM DB.DBA.LOAD_LIST WHERE ll_file = {file_sql} "
-            "AND ll_error IS NOT NULL;\n"
-            f"DELETE FROM DB.DBA.LOAD_LIST WHERE ll_file = {file_sql};\n")
-
-
-def load_error(isql_output: str) -> str:
-    """The loader's complaint in the output of :func:`bulk_load_sql`, or ''."""
-    marker = "LOAD-ERROR:"
-    if marker not in isql_output:
-        return ""
-    return isql_output[isql_output.index(marker) + len(marker):].strip()[:500]
-
-
 def _verify(admin: Admin, release_id: str, expected: dict[str, int]) -> None:
     staged = {remote.staging_graph(release_id, g): n for g, n in expected.items()}
     found = admin.count(list(staged))
@@ -319,7 +244,7 @@ def _switch(admin: Admin, release_id: str, graphs: list[str], live: remote.LiveR
         facts.append((remote.META_PREVIOUS, previous, False))
     facts += [(remote.META_GRAPHS, g, True) for g in named]
     if admin.isql_address:
-        _switch_sql(admin, release_id, sorted(graphs), gone, facts)
+        virtuoso_sql.switch(admin, release_id, sorted(graphs), gone, facts)
     else:
         _switch_sparql(admin, release_id, sorted(graphs), gone, facts)
 
@@ -334,44 +259,6 @@ def _switch_sparql(admin: Admin, release_id: str, graphs: list[str], gone: list[
     ops.append(f"DROP SILENT GRAPH <{remote.META_GRAPH}>")
     ops.append(f"INSERT DATA {{ GRAPH <{remote.META_GRAPH}> {{ " + " . ".join(triples) + " } }")
     admin.update(" ;\n".join(ops), "switching the live release")
-
-
-def _sql_string(value: str) -> str:
-    if "'" in value or "\\" in value:
-        raise StoreError(f"refusing to write {value!r} into SQL")
-    return f"'{value}'"
-
-
-def _switch_sql(admin: Admin, release_id: str, graphs: list[str], gone: list[str],
-                facts: list[tuple[str, str, bool]]) -> None:
-    """Virtuoso: one SQL transaction (a stored procedure runs as one). Over HTTP Virtuoso
-    applies updates row by row, so readers would see graphs half replaced; here they read
-    the old release until the commit, and a switch killed halfway is rolled back."""
-    quad = "DB.DBA.RDF_QUAD"
-    body = []
-    for graph in (*gone, *graphs, remote.META_GRAPH):
-        body.append(f"DELETE FROM {quad} WHERE G = iri_to_id({_sql_string(graph)});")
-    for graph in graphs:
-        body.append(
-            f"INSERT INTO {quad} (G, S, P, O) SELECT iri_to_id({_sql_string(graph)}), S, P, O "
-            f"FROM {quad} WHERE G = iri_to_id("
-            f"{_sql_string(remote.staging_graph(release_id, graph))});")
-    for predicate, value, iri in facts:
-        function = "DB.DBA.RDF_QUAD_URI" if iri else "DB.DBA.RDF_QUAD_URI_L"
-        body.append(f"{function}({_sql_string(remote.META_GRAPH)}, "
-                    f"{_sql_string(remote.META_SUBJECT)}, {_sql_string(predicate)}, "
-                    f"{_sql_string(value)});")
-    # unlogged: a switch is as large as the release, far over the transaction log's limit
-    # for one transaction (TransactionAfterImageLimit); log_enable applies to the transaction
-    # it is called in, so it is the procedure's first statement (isql commits each statement
-    # of its own). Still one transaction, made durable by the checkpoint right after it.
-    script = ("CREATE PROCEDURE DB.DBA.METROGRAPH_SWITCH () {\n  log_enable(0, 1);\n  "
-              + "\n  ".join(body) + "\n};\n"
-              "DB.DBA.METROGRAPH_SWITCH();\ncheckpoint;\n"
-              "DROP PROCEDURE DB.DBA.METROGRAPH_SWITCH;\n")
-    # as long as the store needs (a 100x switch copies ~74 M quads): killing publish meanwhile
-    # rolls the transaction back
-    admin.isql(script, "switching the live release", timeout=None)
 
 
 def _prune(admin: Admin, keep: set[str], progress: Progress) -> None:

@@ -22,7 +22,7 @@ from releases import derive_release
 from servers import ROOT, start_server
 from sparql_fixtures import BASE, GRAPH_A, GRAPH_B, ITEMS, TEST_LIMITS
 
-from metrograph import config, publish, remote, store
+from metrograph import config, publish, remote, store, virtuoso_sql
 from metrograph.errors import StoreError
 
 SELECT_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -177,12 +177,12 @@ def test_a_file_the_bulk_loader_refuses_is_reported(settings, instance):
     broken = instance.load_dir / "broken.nq"
     broken.write_text(f'<{BASE}s> <{BASE}p> "unterminated <{BASE}g> .\n')
     try:
-        output = publish.Admin(settings).isql(publish.bulk_load_sql(broken, BASE + "g"),
+        output = publish.Admin(settings).isql(virtuoso_sql.bulk_load_sql(broken, BASE + "g"),
                                               "loading a broken file")
     finally:
         broken.unlink()
-    assert "Unterminated" in publish.load_error(output)
-    assert publish.load_error("") == ""
+    assert "Unterminated" in virtuoso_sql.load_error(output)
+    assert virtuoso_sql.load_error("") == ""
 
 
 def test_bulk_load_settings_are_checked(settings, tmp_path):
