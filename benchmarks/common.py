@@ -12,6 +12,7 @@ import contextlib
 import http.client
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -86,6 +87,16 @@ def du_mib(path: Path) -> float:
 
 
 # --- servers -----------------------------------------------------------------------------------
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+# a benchmark stopped with kill (SIGTERM) runs its finally blocks, which stop the servers and
+# stores it started (otherwise they outlive it, holding memory and ports)
+signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
 
 @dataclass
 class Server:
