@@ -441,6 +441,9 @@ def render(report: dict[str, Any], rows: list[Row]) -> str:
         f"our RocksDB store {rel['store_mib']} MiB; Oxigraph server store "
         f"{report['peer_store_mib']} MiB.",
     ]
+    if report.get("rows_selected"):
+        lines.append("Only the rows whose name contains one of: "
+                     + ", ".join(report["rows_selected"]) + " (`--rows`).")
     if "build" in report:
         lines.append(f"Build: {report['build']['seconds']} s wall, peak RSS "
                      f"{report['build']['max_rss_mib']} MiB (steps: {rel['step_seconds']}).")
