@@ -152,14 +152,21 @@ def generate(factor: int, out: TextIO, base: str = BASE, seed: int = SEED) -> di
         w.text(iri, RDFS + "label", f"Synthetisches Land {land}", "de")
         w.text(iri, base + "ontology#ags", f"{land}")
     for replica in range(1, factor):
-        rng = random.Random(f"{seed}-{replica}")
-        kreise = [_kreis(w, rng, (replica - 1) * KREISE_PER_REPLICA + i)
-                  for i in range(KREISE_PER_REPLICA)]
-        _regions(w, rng, replica, kreise)
-        _cooperations(w, rng, replica, kreise)
+        replica_quads(w, replica, seed)
     return {"factor": factor, "seed": seed, "base_iri": base, "synthetic": True,
             "quads": sum(w.graphs.values()), "graphs": dict(sorted(w.graphs.items())),
             "classes": dict(sorted(w.classes.items()))}
+
+
+def replica_quads(w: Writer, replica: int, seed: int = SEED) -> None:
+    """One replica: its Kreise and Gemeinden, regions, LEADER regions and cooperations (each
+    replica draws from its own seeded generator)."""
+    rng = random.Random(f"{seed}-{replica}")
+    w.part("verwaltung")
+    kreise = [_kreis(w, rng, (replica - 1) * KREISE_PER_REPLICA + i)
+              for i in range(KREISE_PER_REPLICA)]
+    _regions(w, rng, replica, kreise)
+    _cooperations(w, rng, replica, kreise)
 
 
 def _catalog(w: Writer) -> None:
@@ -304,7 +311,13 @@ def _regions(w: Writer, rng: random.Random, replica: int, kreise: list[dict[str,
             _membership(w, rng, region, kreis["iri"], start,
                         str(rng.randint(2021, 2025)) if exited else "", exited)
         for kreis in rng.sample(chosen, 3):
-            _membership(w, rng, region, rng.choice(kreis["gemeinden"]))
+            gemeinde = rng.choice(kreis["gemeinden"])
+            # the same Kreis can be sampled twice (it may be in ``chosen`` twice), and a
+            # kreisfreie Stadt has one Gemeinde: a membership written twice would repeat its
+            # lines, and a release must be a set (publish counts every graph)
+            if gemeinde not in seen:
+                seen.add(gemeinde)
+                _membership(w, rng, region, gemeinde)
 
 
 def _cooperations(w: Writer, rng: random.Random, replica: int,
