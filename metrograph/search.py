@@ -173,6 +173,9 @@ MATCHES = ("exact", "prefix", "word", "substring")
 class SearchIndex:
     """A release's search index, opened read-only once per process; safe across threads."""
 
+    #: Most candidate rows the substring phase reads for a key that repeats a trigram.
+    SUBSTRING_CANDIDATES = 500
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
@@ -207,7 +210,7 @@ class SearchIndex:
         with self._lock:
             best: dict[int, tuple[int, int]] = {}
             for key in keys:
-                for entity, rank, label in self._word_hits(key, kind, span):
+                for entity, rank, label in self._word_hits(key, kind, span, limit):
                     if entity not in best or (rank, label) < best[entity]:
                         best[entity] = (rank, label)
             ranked = sorted(((rank, entity, label) for entity, (rank, label) in best.items()))
@@ -217,14 +220,14 @@ class SearchIndex:
                 ranked += self._substring_hits(long_keys, span, limit - len(ranked), best)
             return self._hits(ranked)
 
-    def _word_hits(self, key: str, kind: str | None,
-                   span: tuple[int, int, int, int] | None) -> list[tuple[int, int, int]]:
+    def _word_hits(self, key: str, kind: str | None, span: tuple[int, int, int, int] | None,
+                   limit: int) -> list[tuple[int, int, int]]:
         """(entity, rank, label) of the exact, prefix and word matches of one key: a heavy
         prefix's precomputed best hits (complete if fewer than the limit), else every match
         in its term range (at most the index's ``heavy_rows`` rows)."""
         top = self._db.execute(
-            "SELECT entity, rank, label FROM top_hit WHERE prefix = ? AND kind = ? ORDER BY n",
-            (key, kind or "")).fetchall()
+            "SELECT entity, rank, label FROM top_hit WHERE prefix = ? AND kind = ? ORDER BY n "
+            "LIMIT ?", (key, kind or "", limit)).fetchall()
         if top or (kind is not None and self._db.execute(
                 "SELECT 1 FROM top_hit WHERE prefix = ? AND kind = ''", (key,)).fetchone()):
             return top
@@ -241,21 +244,41 @@ class SearchIndex:
                         wanted: int, found: dict[int, tuple[int, int]]
                         ) -> list[tuple[int, int, int]]:
         """The first ``wanted`` entities (not ``found`` already) with a label containing a
-        key, read in rowid order — the ranking order — so the scan stops early."""
-        match = " OR ".join('"' + key.replace('"', '""') + '"' for key in keys)
-        sql = "SELECT rowid, entity FROM substring WHERE substring MATCH ?"
+        key, read in rowid order — the ranking order — so the read stops early.
+
+        FTS5 reads every posting of a phrase that repeats a trigram (``0000000``,
+        ``hausenhausen``), match or not. Such a key is looked up by its longest prefix without
+        a repeated trigram instead, each candidate checked here, and at most
+        :attr:`SUBSTRING_CANDIDATES` candidates are read: the hits are then the first ones,
+        possibly fewer than exist.
+        """
+        phrases = [_distinct_trigram_prefix(key) for key in keys]
+        checked = phrases != keys
+        match = " OR ".join('"' + phrase.replace('"', '""') + '"' for phrase in phrases)
+        sql = (f"SELECT rowid, entity{', key' if checked else ''} FROM substring "
+               "WHERE substring MATCH ?")
         params: list[object] = [match]
         if span is not None:
             sql += " AND rowid BETWEEN ? AND ?"
             params += [2 * span[2], 2 * span[3] + 1]
         hits: list[tuple[int, int, int]] = []
         seen = set(found)
-        for rowid, entity in self._db.execute(sql + " ORDER BY rowid", params):
-            if entity not in seen:
-                seen.add(entity)
-                hits.append((3, entity, rowid >> 1))
-                if len(hits) == wanted:
-                    break
+        cursor = self._db.execute(sql + " ORDER BY rowid", params)
+        try:
+            for candidates, row in enumerate(cursor, start=1):
+                rowid, entity = row[0], row[1]
+                if checked:
+                    if candidates > self.SUBSTRING_CANDIDATES:
+                        break
+                    if not any(key in row[2] for key in keys):
+                        continue
+                if entity not in seen:
+                    seen.add(entity)
+                    hits.append((3, entity, rowid >> 1))
+                    if len(hits) == wanted:
+                        break
+        finally:
+            cursor.close()
         return hits
 
     def _hits(self, ranked: list[tuple[int, int, int]]) -> list[Hit]:
@@ -308,15 +331,23 @@ class SearchIndex:
                     matched)
                 for iri, label, kind_, type_label, rank, matched in rows]
 
-    def kinds(self) -> list[str]:
-        with self._lock:
-            present = {k for (k,) in self._db.execute("SELECT DISTINCT kind FROM entity")}
-        return [k for k, _, _ in KINDS if k in present] + sorted(present - set(KIND_RANK))
-
     def pages(self) -> list[str]:
         """Every IRI with a page of its own, sorted (for the sitemap)."""
         with self._lock:
             return [iri for (iri,) in self._db.execute("SELECT iri FROM page ORDER BY iri")]
+
+
+def _distinct_trigram_prefix(key: str) -> str:
+    """The longest prefix of ``key`` (three characters at least) in which no trigram repeats."""
+    seen: set[str] = set()
+    end = 3
+    for start in range(len(key) - 2):
+        trigram = key[start:start + 3]
+        if trigram in seen:
+            break
+        seen.add(trigram)
+        end = start + 3
+    return key[:end]
 
 
 def resolve_kind(value: str) -> str:

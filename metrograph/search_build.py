@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -102,8 +103,22 @@ def build_index(nquad_lines: Iterable[bytes], base: str, path: Path, release_id:
         entities.append((KIND_RANK.get(kind, len(KINDS)), kind, len(shown), shown, iri))
     entities.sort()
 
-    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}-{threading.get_ident()}")
     tmp.unlink(missing_ok=True)
+    try:
+        _write(tmp, labels, types, supers, class_label, pages, entities, base, release_id,
+               heavy_rows)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
+    return len(entities)
+
+
+def _write(tmp: Path, labels: dict[str, Counter[tuple[str, str, str]]],
+           types: dict[str, set[str]], supers: dict[str, set[str]], class_label: dict[str, str],
+           pages: set[str], entities: list[tuple[int, str, int, str, str]], base: str,
+           release_id: str, heavy_rows: int) -> None:
     db = sqlite3.connect(tmp)
     try:
         db.executescript(SCHEMA)
@@ -144,8 +159,6 @@ def build_index(nquad_lines: Iterable[bytes], base: str, path: Path, release_id:
         db.commit()
     finally:
         db.close()
-    os.replace(tmp, path)
-    return len(entities)
 
 
 def _read(nquad_lines: Iterable[bytes], base: str) -> tuple[
@@ -197,8 +210,10 @@ def _read(nquad_lines: Iterable[bytes], base: str) -> tuple[
                 continue
             if p == RDF_TYPE:
                 types[iri].add(q.object.value)
-            elif isinstance(q.object, ox.Literal):
-                labels[iri][(p, q.object.language or "", q.object.value)] += 1
+            elif p in LABEL_PROPERTIES and isinstance(q.object, ox.Literal):
+                # SQLite's length() stops at a NUL: without it, both sides rank alike
+                text = q.object.value.replace("\0", "")
+                labels[iri][(p, q.object.language or "", text)] += 1
     return labels, types, supers, pages
 
 
@@ -273,9 +288,11 @@ def _write_top_hits(db: sqlite3.Connection, heavy_rows: int,
                     if length == len(key):
                         hits.add(hits.exact, entity, label)
                     hits.add(hits.start, entity, label)
+    # a folded query never ends in a space: such prefixes only lead to longer ones
     db.executemany("INSERT INTO top_hit VALUES (?,?,?,?,?,?)",
                    ((prefix, kind, n, entity, rank, label)
-                    for prefix, by_kind in heavy.items() for kind, best in by_kind.items()
+                    for prefix, by_kind in heavy.items() if not prefix.endswith(" ")
+                    for kind, best in by_kind.items()
                     for n, (entity, rank, label) in enumerate(best.ranked(), start=1)))
 
 

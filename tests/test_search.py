@@ -220,3 +220,47 @@ def test_an_index_of_the_older_layout_is_still_answered(index, tmp_path):
                     == [(h.iri, h.match) for h in index.search(query, limit=50)])
     finally:
         legacy.close()
+
+
+@pytest.mark.parametrize("query", ["0000", "00000", "0000000", "hausenhausen"])
+def test_keys_repeating_a_trigram_read_a_bounded_number_of_candidates(index, query):
+    """FTS5 reads every posting of a phrase that repeats a trigram; such keys are looked up by
+    a prefix and checked, reading at most SUBSTRING_CANDIDATES rows: the hits are the full
+    ranking's first ones (all of them while the bound is not reached)."""
+    keys = sorted(search.forms(query))
+    full = [(h.iri, h.match) for h in index._scan_search(keys, search.MAX_LIMIT, None)]
+    assert [(h.iri, h.match) for h in index.search(query, limit=search.MAX_LIMIT)] == full
+    capped = search.SearchIndex(index.path)
+    capped.SUBSTRING_CANDIDATES = 3
+    try:
+        got = [(h.iri, h.match) for h in capped.search(query, limit=search.MAX_LIMIT)]
+    finally:
+        capped.close()
+    assert got == full[:len(got)]
+    if query == "0000":
+        assert "substring" in {m for _, m in full} and len(got) < len(full)
+
+
+def test_odd_labels_are_indexed_alike_on_both_paths(tmp_path):
+    """A NUL inside a label (SQLite's length() stops there) and a literal where a class is
+    expected neither break the index nor make the two search paths disagree."""
+    from metrograph import search_build
+
+    base = "https://example.org/mg/"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    graph = f"<{base}graph/g>"
+    lines = [f'<{base}id/kreis/a> {label} "Ab\\u0000cdefgh" {graph} .',
+             f'<{base}id/kreis/b> {label} "Abcd" {graph} .',
+             f'<{base}id/kreis/c> {label} "Abcdefg" {graph} .',
+             f'<{base}ontology#X> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "foo" {graph} .']
+    path = tmp_path / search.INDEX_FILENAME
+    search_build.build_index([line.encode() for line in lines], base, path, heavy_rows=1)
+    odd = search.SearchIndex(path)
+    try:
+        for limit in (1, 2, 3):
+            assert ([h.iri for h in odd.search("ab", limit=limit)]
+                    == [h.iri for h in odd._scan_search(["ab"], limit, None)])
+        assert odd.search("abcdefgh")[0].label == "Abcdefgh"
+    finally:
+        odd.close()
+    assert [p.name for p in tmp_path.iterdir()] == [search.INDEX_FILENAME]
