@@ -85,7 +85,7 @@ def _write_release_nq(real: Path, real_named: int, synthetic: Path, out: BinaryI
 def assemble(factor: int, work: Path, real_var: Path = REAL_VAR,
              with_store: bool = True) -> dict[str, Any]:
     """Assemble the ``factor``× release into ``work/var`` and make it current there
-    (``with_store=False``: without the RocksDB store, for the remote backend only)."""
+    (``with_store=False``: its RocksDB store left empty, for the remote backend only)."""
     sys.path.insert(0, str(common.ROOT))
     import pyoxigraph as ox
 
@@ -115,14 +115,15 @@ def assemble(factor: int, work: Path, real_var: Path = REAL_VAR,
                                             staging / search.INDEX_FILENAME, rid)
         print(f"search index written: {staging / search.INDEX_FILENAME}", flush=True)
         lap("search index")
-        # the store last: at 100x it is by far the longest step
+        # the store last: at 100x it is by far the longest step. Without it, an empty store
+        # (a release has one; release.json says "store": false)
+        db = ox.Store(str(staging / store.STORE_DIRNAME))
         if with_store:
-            db = ox.Store(str(staging / store.STORE_DIRNAME))
             db.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-            db.flush()
             db.optimize()
-            del db
-            lap("store")
+        db.flush()
+        del db
+        lap("store")
         shutil.copy(real.path / "sparql-examples.ttl", staging / "sparql-examples.ttl")
         counts = {key: dict(sorted((Counter(real.meta["counts"][key])
                                     + Counter(meta_synth[key])).items()))
@@ -157,8 +158,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("factor", type=int)
     p.add_argument("--work", type=Path, help="default var/bench/<factor>x/")
     p.add_argument("--no-store", action="store_true",
-                   help="skip the RocksDB store (~17 min and 16 GB at 100x): the release can "
-                        "then only be served by the remote backend")
+                   help="leave the RocksDB store empty (loading it takes ~17 min and 16 GB at "
+                        "100x): the release can then only be served by the remote backend")
     args = p.parse_args(argv)
     ensure_real()
     meta = assemble(args.factor, args.work or common.ROOT / "var" / "bench" / f"{args.factor}x",
