@@ -136,14 +136,6 @@ class Admin:
                  for row in self.reader._results(text, ((remote.EMPTY_GRAPH,), tuple(graphs)))}
         return {g: found.get(g, 0) for g in graphs}
 
-    def staging_releases(self) -> set[str]:
-        """Ids of releases that have staging graphs in the store."""
-        text = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                "FILTER(STRSTARTS(STR(?g), \"urn:x-metrograph:release:\")) }")
-        prefix = len("urn:x-metrograph:release:")
-        return {row["g"].value[prefix:].split(":", 1)[0]
-                for row in self.reader._results(text, None)}
-
 
 def _challenge(opener: urllib.request.OpenerDirector, url: str) -> dict[str, str]:
     """The authentication challenge of an endpoint, from an empty request."""
@@ -261,14 +253,25 @@ def _switch_sparql(admin: Admin, release_id: str, graphs: list[str], gone: list[
     admin.update(" ;\n".join(ops), "switching the live release")
 
 
-def _prune(admin: Admin, keep: set[str], progress: Progress) -> None:
-    for old in sorted(admin.staging_releases() - keep):
-        graphs = [row["g"].value for row in admin.reader._results(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "
-            f'"urn:x-metrograph:release:{old}:")) }}', None)]
+def _prune(admin: Admin, var_dir: Path, old: str, progress: Progress) -> None:
+    """Drop the staging graphs of ``old``, the release kept back until now, by name: listing
+    the store's graphs reads all of it (that timed out at 100×). Staging graphs left by an
+    interrupted publish of another release stay until that release is published."""
+    try:
+        release = store.release_by_id(var_dir, old)
+    except StoreError:
+        progress(f"the staging graphs of release {old} stay: its folder is not in "
+                 f"{var_dir / 'releases'}")
+        return
+    graphs = [remote.staging_graph(old, g)
+              for g in sorted({*release_graphs(release), remote.DEFAULT_GRAPH})]
+    if admin.isql_address:
+        admin.isql(virtuoso_sql.clear_sql(graphs), f"dropping the staging graphs of {old}",
+                   timeout=None)
+    else:
         admin.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs),
                      f"dropping the staging graphs of release {old}")
-        progress(f"dropped the staging graphs of release {old}")
+    progress(f"dropped the staging graphs of release {old}")
 
 
 def release_graphs(release: store.Release) -> dict[str, int]:
@@ -302,8 +305,14 @@ def publish(settings: dict[str, Any], release: store.Release,
     _verify(admin, release.id, counts)
     previous = live.release_id if live else None
     _switch(admin, release.id, sorted(counts), live, previous)
-    _prune(admin, {release.id, *([previous] if previous else [])}, progress)
-    return f"release {release.id} is live" + (f" (previous: {previous})" if previous else "")
+    done = f"release {release.id} is live" + (f" (previous: {previous})" if previous else "")
+    dropped = live.previous_id if live else None
+    if dropped and dropped not in (release.id, previous):
+        try:
+            _prune(admin, Path(settings["var_dir"]), dropped, progress)
+        except MetrographError as exc:  # the release is live all the same
+            progress(f"the staging graphs of release {dropped} stay: {exc}")
+    return done
 
 
 def rollback(settings: dict[str, Any], progress: Progress = print) -> str:

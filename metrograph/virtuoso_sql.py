@@ -19,7 +19,7 @@ from metrograph.errors import StoreError
 if TYPE_CHECKING:
     from metrograph.publish import Admin
 
-__all__ = ["bulk_load_sql", "load_error", "run_isql", "sql_string", "stage_bulk", "switch"]
+__all__ = ["bulk_load_sql", "clear_sql", "load_error", "run_isql", "sql_string", "stage_bulk", "switch"]
 
 
 def run_isql(address: str, user: str, password: str, script: str, what: str,
@@ -65,15 +65,8 @@ def stage_bulk(admin: Admin, release_id: str, lines: Iterable[tuple[str, bytes]]
                 out.write(line[:-3] + tail)
                 counts[graph] = counts.get(graph, 0) + 1
         os.chmod(path, 0o644)  # the store's own account reads it
-        clear = "\n".join(f"  DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id({sql_string(g)});"
-                          for g in (remote.staging_graph(release_id, g) for g in sorted(counts)))
         output = admin.isql(
-            # row autocommit without logging for the delete: a staging graph can be larger
-            # than one transaction may be; the loader commits as it goes
-            "CREATE PROCEDURE DB.DBA.METROGRAPH_CLEAR_STAGING () {\n  log_enable(2, 1);\n"
-            + clear + "\n};\n"
-            "DB.DBA.METROGRAPH_CLEAR_STAGING();\n"
-            "DROP PROCEDURE DB.DBA.METROGRAPH_CLEAR_STAGING;\n"
+            clear_sql([remote.staging_graph(release_id, g) for g in sorted(counts)])
             + bulk_load_sql(path, remote.staging_graph(release_id, remote.DEFAULT_GRAPH)),
             "bulk-loading the release", timeout=None)
     finally:
@@ -83,6 +76,16 @@ def stage_bulk(admin: Admin, release_id: str, lines: Iterable[tuple[str, bytes]]
         raise StoreError(f"the store's bulk loader refused {name}: {refused}; the live "
                          "release is unchanged")
     return counts
+
+
+def clear_sql(graphs: list[str]) -> str:
+    """SQL that empties ``graphs`` row by row without logging (row autocommit): a staging
+    graph can be larger than one transaction may be, and nobody reads it."""
+    deletes = "\n".join(f"  DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id({sql_string(g)});"
+                        for g in graphs)
+    return ("CREATE PROCEDURE DB.DBA.METROGRAPH_CLEAR () {\n  log_enable(2, 1);\n"
+            + deletes + "\n};\nDB.DBA.METROGRAPH_CLEAR();\n"
+            "DROP PROCEDURE DB.DBA.METROGRAPH_CLEAR;\n")
 
 
 def bulk_load_sql(path: Path, default_graph: str) -> str:

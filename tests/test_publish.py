@@ -194,6 +194,20 @@ def test_bulk_load_settings_are_checked(settings, tmp_path):
         publish.Admin({**settings, "remote_load_dir": str(tmp_path / "missing")})
 
 
+def test_a_third_publish_drops_the_first_releases_staging_graphs(settings, first, second):
+    """Only the live and the previous release keep staging graphs; the one before is dropped
+    by name (listing the store's graphs reads all of it)."""
+    third = derive_release(settings["var_dir"], first, keep={GRAPH_B})
+    admin = publish.Admin(settings)
+    for release in (first, second, third):
+        publish.publish(settings, release, progress=lambda m: None)
+    first_staged = [remote.staging_graph(first.id, g) for g in (GRAPH_A, GRAPH_B)]
+    assert set(admin.count(first_staged).values()) == {0}
+    second_staged = remote.staging_graph(second.id, GRAPH_A)
+    assert admin.count([second_staged])[second_staged] > 0
+    assert live_id(settings) == third.id
+
+
 def test_cli_publish_without_a_store_says_what_to_set(var_dir):
     env = {k: v for k, v in os.environ.items() if not k.startswith("METROGRAPH_")}
     env.update({"PYTHONPATH": str(ROOT), "METROGRAPH_VAR_DIR": str(var_dir)})
