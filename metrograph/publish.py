@@ -163,7 +163,7 @@ def _release_lines(release: store.Release) -> Iterator[tuple[str, bytes]]:
     many of each; a named line's graph is its last IRI (an IRI holds no ``" <"``). Counting
     every staging graph afterwards catches any line that was cut wrong.
     """
-    graphs = release_graphs(release)
+    graphs = _stated_graphs(release) or release_graphs(release)
     named = sum(n for graph, n in graphs.items() if graph != remote.DEFAULT_GRAPH)
     wkt = f"^^<{sparql_rewrite.WKT}>".encode()
     stand_in = f"^^<{sparql_rewrite.WKT_STAND_IN}>".encode()
@@ -263,8 +263,7 @@ def _prune(admin: Admin, var_dir: Path, old: str, progress: Progress) -> None:
         progress(f"the staging graphs of release {old} stay: its folder is not in "
                  f"{var_dir / 'releases'}")
         return
-    graphs = [remote.staging_graph(old, g)
-              for g in sorted({*release_graphs(release), remote.DEFAULT_GRAPH})]
+    graphs = [remote.staging_graph(old, g) for g in sorted(release_graphs(release))]
     if admin.isql_address:
         admin.isql(virtuoso_sql.clear_sql(graphs), f"dropping the staging graphs of {old}",
                    timeout=None)
@@ -275,17 +274,36 @@ def _prune(admin: Admin, var_dir: Path, old: str, progress: Progress) -> None:
 
 
 def release_graphs(release: store.Release) -> dict[str, int]:
-    """Triples per live graph of a release: from its metadata, else counted in its dump."""
-    graphs = release.meta.get("counts", {}).get("graphs", {})
+    """Triples per live graph of a release, the union (:data:`remote.DEFAULT_GRAPH`)
+    included: from its metadata, else counted in its dump."""
+    graphs = _stated_graphs(release)
+    dump = release.path / store.DUMP_FILENAME
     if graphs:
-        return {(g if g.startswith(("http://", "https://", "urn:")) else remote.DEFAULT_GRAPH): n
-                for g, n in graphs.items()}
+        if remote.DEFAULT_GRAPH not in graphs:  # the build states its named graphs only
+            graphs[remote.DEFAULT_GRAPH] = _line_count(dump) - sum(graphs.values())
+        return graphs
     counts: dict[str, int] = {}
-    for quad in ox.parse(path=str(release.path / store.DUMP_FILENAME),
-                         format=ox.RdfFormat.N_QUADS):
+    for quad in ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS):
         graph = _live_graph(quad)
         counts[graph] = counts.get(graph, 0) + 1
     return counts
+
+
+def _stated_graphs(release: store.Release) -> dict[str, int]:
+    """Triples per live graph as the release's metadata states them (possibly without the
+    union), or {}."""
+    return {(g if g.startswith(("http://", "https://", "urn:")) else remote.DEFAULT_GRAPH): n
+            for g, n in release.meta.get("counts", {}).get("graphs", {}).items()}
+
+
+def _line_count(path: Path) -> int:
+    """Lines of a file (the last one may lack its line end)."""
+    lines, last = 0, b"\n"
+    with path.open("rb") as data:
+        for block in iter(lambda: data.read(1 << 22), b""):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
 
 
 def _live_graph(quad: ox.Quad) -> str:
