@@ -81,11 +81,22 @@ def stage_bulk(admin: Admin, release_id: str, lines: Iterable[tuple[str, bytes]]
 def clear_sql(graphs: list[str]) -> str:
     """SQL that empties ``graphs`` row by row without logging (row autocommit): a staging
     graph can be larger than one transaction may be, and nobody reads it."""
-    deletes = "\n".join(f"  DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id({sql_string(g)});"
-                        for g in graphs)
-    return ("CREATE PROCEDURE DB.DBA.METROGRAPH_CLEAR () {\n  log_enable(2, 1);\n"
-            + deletes + "\n};\nDB.DBA.METROGRAPH_CLEAR();\n"
-            "DROP PROCEDURE DB.DBA.METROGRAPH_CLEAR;\n")
+    return _procedure("METROGRAPH_CLEAR", 2, [_delete_graph(g) for g in graphs])
+
+
+def _delete_graph(graph: str) -> str:
+    return f"DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id({sql_string(graph)});"
+
+
+def _procedure(name: str, log_mode: int, statements: list[str], checkpoint: bool = False
+               ) -> str:
+    """SQL that runs ``statements`` as a stored procedure, once: ``log_enable(log_mode)``
+    applies to the transaction it is called in, so it is the procedure's first statement
+    (isql commits each statement of its own). 0: one transaction without logging; 2: row by
+    row, without logging. ``checkpoint`` makes the result durable right after."""
+    return (f"CREATE PROCEDURE DB.DBA.{name} () {{\n  log_enable({log_mode}, 1);\n  "
+            + "\n  ".join(statements) + f"\n}};\nDB.DBA.{name}();\n"
+            + ("checkpoint;\n" if checkpoint else "") + f"DROP PROCEDURE DB.DBA.{name};\n")
 
 
 def bulk_load_sql(path: Path, default_graph: str) -> str:
@@ -122,9 +133,7 @@ def switch(admin: Admin, release_id: str, graphs: list[str], gone: list[str],
     applies updates row by row, so readers would see graphs half replaced; here they read
     the old release until the commit, and a switch killed halfway is rolled back."""
     quad = "DB.DBA.RDF_QUAD"
-    body = []
-    for graph in (*gone, *graphs, remote.META_GRAPH):
-        body.append(f"DELETE FROM {quad} WHERE G = iri_to_id({sql_string(graph)});")
+    body = [_delete_graph(graph) for graph in (*gone, *graphs, remote.META_GRAPH)]
     for graph in graphs:
         body.append(
             f"INSERT INTO {quad} (G, S, P, O) SELECT iri_to_id({sql_string(graph)}), S, P, O "
@@ -136,13 +145,8 @@ def switch(admin: Admin, release_id: str, graphs: list[str], gone: list[str],
                     f"{sql_string(remote.META_SUBJECT)}, {sql_string(predicate)}, "
                     f"{sql_string(value)});")
     # unlogged: a switch is as large as the release, far over the transaction log's limit
-    # for one transaction (TransactionAfterImageLimit); log_enable applies to the transaction
-    # it is called in, so it is the procedure's first statement (isql commits each statement
-    # of its own). Still one transaction, made durable by the checkpoint right after it.
-    script = ("CREATE PROCEDURE DB.DBA.METROGRAPH_SWITCH () {\n  log_enable(0, 1);\n  "
-              + "\n  ".join(body) + "\n};\n"
-              "DB.DBA.METROGRAPH_SWITCH();\ncheckpoint;\n"
-              "DROP PROCEDURE DB.DBA.METROGRAPH_SWITCH;\n")
-    # as long as the store needs (a 100x switch copies ~74 M quads): killing publish meanwhile
-    # rolls the transaction back
-    admin.isql(script, "switching the live release", timeout=None)
+    # for one transaction (TransactionAfterImageLimit); still one transaction, made durable
+    # by the checkpoint right after it. As long as the store needs (a 100x switch copies
+    # ~74 M quads): killing publish meanwhile rolls the transaction back.
+    admin.isql(_procedure("METROGRAPH_SWITCH", 0, body, checkpoint=True),
+               "switching the live release", timeout=None)
