@@ -231,8 +231,8 @@ class SearchIndex:
         if top or (kind is not None and self._db.execute(
                 "SELECT 1 FROM top_hit WHERE prefix = ? AND kind = ''", (key,)).fetchone()):
             return top
-        sql = ("SELECT entity, MIN((CASE WHEN pos = 0 AND key = :k THEN 0 WHEN pos = 0 THEN 1 "
-               "ELSE 2 END) * 4294967296 + label) FROM term WHERE key >= :k AND key < :h")
+        sql = (f"SELECT entity, MIN({_term_rank('k')} * 4294967296 + label) FROM term "
+               "WHERE key >= :k AND key < :h")
         params = {"k": key, "h": key + TOP}
         if span is not None:
             sql += " AND entity BETWEEN :lo AND :hi"
@@ -307,9 +307,8 @@ class SearchIndex:
         branches = []
         for i, key in enumerate(keys):
             params[f"k{i}"], params[f"h{i}"] = key, key + TOP
-            branches.append(
-                f"SELECT label, CASE WHEN pos = 0 AND key = :k{i} THEN 0 WHEN pos = 0 THEN 1 "
-                f"ELSE 2 END AS rank FROM term WHERE key >= :k{i} AND key < :h{i}")
+            branches.append(f"SELECT label, {_term_rank(f'k{i}')} AS rank FROM term "
+                            f"WHERE key >= :k{i} AND key < :h{i}")
             if len(key) >= 3:
                 params[f"p{i}"] = '"' + key.replace('"', '""') + '"'
                 branches.append(f"SELECT {substring_label}, 3 AS rank FROM substring "
@@ -319,22 +318,24 @@ class SearchIndex:
             best(entity, best) AS (
                 SELECT l.entity, MIN(h.rank * 4294967296 + l.id) FROM hit h
                 JOIN label l ON l.id = h.label GROUP BY l.entity)
-            SELECT e.iri, e.label, e.kind, e.type_label, b.best >> 32, t.text
+            SELECT b.best >> 32, b.entity, b.best & 4294967295
             FROM best b JOIN entity e ON e.id = b.entity
-            JOIN label t ON t.id = b.best & 4294967295
             WHERE :kind IS NULL OR e.kind = :kind
             ORDER BY b.best >> 32, e.kind_rank, e.kind, length(e.label), e.label, e.iri
             LIMIT :limit"""
         with self._lock:
-            rows = self._db.execute(sql, params).fetchall()
-        return [Hit(iri, page_path(iri, self.base), label, kind_, type_label, MATCHES[rank],
-                    matched)
-                for iri, label, kind_, type_label, rank, matched in rows]
+            return self._hits(self._db.execute(sql, params).fetchall())
 
     def pages(self) -> list[str]:
         """Every IRI with a page of its own, sorted (for the sitemap)."""
         with self._lock:
             return [iri for (iri,) in self._db.execute("SELECT iri FROM page ORDER BY iri")]
+
+
+def _term_rank(key_param: str) -> str:
+    """SQL for the match rank of a ``term`` row against the key bound to ``key_param``:
+    0 the whole label, 1 a label's start, 2 a word's start."""
+    return f"(CASE WHEN pos = 0 AND key = :{key_param} THEN 0 WHEN pos = 0 THEN 1 ELSE 2 END)"
 
 
 def _distinct_trigram_prefix(key: str) -> str:
