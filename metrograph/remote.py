@@ -15,9 +15,6 @@ entity pages run unchanged. Every difference between stores is handled here:
   described resource; other stores add incoming triples or closures. A DESCRIBE is therefore
   rewritten: the described resources are selected with the query's own WHERE clause, then
   their outgoing triples are fetched.
-
-The text rewriting itself (DESCRIBE, parameters, datasets, BASE, the WKT stand-in, the
-standard-SPARQL check) is in :mod:`metrograph.sparql_rewrite`.
 * **Substitutions** (typed parameters) become a ``VALUES`` block at the start of the WHERE
   group.
 * **Extensions** are refused: a query must be standard SPARQL 1.1 (it is parsed by pyoxigraph
@@ -25,6 +22,9 @@ standard-SPARQL check) is in :mod:`metrograph.sparql_rewrite`.
 * **Results** are requested in standard formats and re-serialized by pyoxigraph, so clients
   get the same bytes as from the embedded store. A store that reports a time-out inside a
   successful answer (Virtuoso's "anytime" partial results) is treated as a time-out.
+
+The text rewriting itself (DESCRIBE, parameters, datasets, BASE, the WKT stand-in, the
+standard-SPARQL check) is in :mod:`metrograph.sparql_rewrite`.
 
 Only the query endpoint is used for reading; the update and Graph Store Protocol endpoints
 (with credentials) are used by :mod:`metrograph.publish` alone.

@@ -64,7 +64,8 @@ class Memo:
         self.app = app
         self.release_id = release_id
         self.before = before  # e.g. follow a release switch before reading the release id
-        self.counted = counted  # told (method, status) of every answer given here
+        #: told (method, status) of every answer given here
+        self.counted = counted or (lambda method, status: None)
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -84,7 +85,7 @@ class Memo:
                 self._entries.move_to_end(key)
                 self.hits += 1
         if entry is not None:
-            return self._answer(entry, environ, start_response, self.counted)
+            return self._answer(entry, environ, start_response)
         if method == "HEAD":
             return self.app(environ, start_response)
         return self._remember(key, environ, start_response)
@@ -104,19 +105,16 @@ class Memo:
                 get("SERVER_PORT"), get("wsgi.url_scheme"), get("HTTP_ACCEPT"),
                 get("HTTP_ACCEPT_LANGUAGE"))
 
-    @staticmethod
-    def _answer(entry: _Entry, environ: dict[str, Any], start_response: StartResponse,
-                counted: Callable[[str, int], None] | None) -> Iterable[bytes]:
+    def _answer(self, entry: _Entry, environ: dict[str, Any],
+                start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
         wanted = environ.get("HTTP_IF_NONE_MATCH")
         if wanted is not None and parse_etags(wanted).contains_weak(entry.etag):
             start_response("304 NOT MODIFIED", list(entry.headers_304))
-            if counted is not None:
-                counted(method, 304)
+            self.counted(method, 304)
             return []
         start_response("200 OK", list(entry.headers))
-        if counted is not None:
-            counted(method, 200)
+        self.counted(method, 200)
         return [] if method == "HEAD" else [entry.body]
 
     def _remember(self, key: tuple, environ: dict[str, Any],
