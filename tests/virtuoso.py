@@ -237,14 +237,14 @@ DB.DBA.RDF_DEFAULT_USER_PERMS_SET('{self.user}', 7);
 
     def isql(self, sql: str, timeout: float = 120) -> str:
         """Run SQL statements (each ending in ``;``) as dba; raise RuntimeError on any error."""
-        result = subprocess.run(
-            [ISQL, f"127.0.0.1:{self.sql_port}", "dba", self._dba_password,
-             "VERBOSE=OFF", "BANNER=OFF", "PROMPT=OFF", "ECHO=OFF", "ERRORS=STDOUT"],
-            input=sql + "\n", capture_output=True, text=True, timeout=timeout)
-        output = result.stdout + result.stderr
-        if result.returncode != 0 or "*** Error" in output:
-            raise RuntimeError(f"isql failed ({result.returncode}):\n{output}")
-        return output
+        from metrograph.errors import StoreError
+        from metrograph.virtuoso_sql import run_isql
+
+        try:
+            return run_isql(f"127.0.0.1:{self.sql_port}", "dba", self._dba_password, sql + "\n",
+                            "isql", timeout)
+        except StoreError as exc:
+            raise RuntimeError(str(exc)) from None
 
     def auth_opener(self) -> urllib.request.OpenerDirector:
         """A urllib opener that answers the digest challenge of the ``-auth`` endpoints."""
