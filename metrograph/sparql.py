@@ -22,10 +22,10 @@ query longer than the limit                413
 body; they restrict the dataset. Without them the default graph is the union of all graphs.
 ``format`` (same places) overrides content negotiation; the web layer interprets it.
 
-The lexical checks (:func:`refuse_unsafe`, :func:`query_form`) see the query as tokens, so the
-word "service" inside a string, an IRI, a prefixed name or a comment is not a ``SERVICE``
-clause. Where SPARQL's lexical grammar is ambiguous (``<`` is both the start of an IRI and the
-less-than operator) both readings are followed, so no reading can hide a ``SERVICE``.
+The lexical checks (:func:`refuse_unsafe`, :func:`query_form`) see the query as the engine's
+parser does (:mod:`metrograph.sparql_lexer`: ``<`` is an IRI or the less-than operator by its
+place in the grammar), so the word "service" inside a string, an IRI, a prefixed name's local
+part or a comment is not a ``SERVICE`` clause, and no comment or IRI can hide one.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from metrograph import sparql_lexer
 from metrograph.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 
 __all__ = [
@@ -158,33 +159,18 @@ def parse_request(method: str, content_type: str | None, url_params: Iterable[tu
     return ParsedRequest(query, default_graphs, named_graphs, formats)
 
 
-# --- lexical analysis --------------------------------------------------------------------------
+# --- lexical analysis (metrograph/sparql_lexer.py reads the query as the engine does) ----------
 
 _IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
-_PN_CHARS_BASE = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff" \
-                 "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf" \
-                 "\ufdf0-\ufffd\U00010000-\U000effff"
-_PN_CHARS = _PN_CHARS_BASE + r"_\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_TOKEN = re.compile(
-    r"""
-      (?P<ws>\s+)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
-               |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n\r]|\\.)*'
-               |"(?:[^"\\\n\r]|\\.)*")
-    | (?P<var>[?$][""" + _PN_CHARS + r"""]*)
-    | (?P<bnode>_:[""" + _PN_CHARS + r""".]*)
-    | (?P<pname>(?:[""" + _PN_CHARS_BASE + r"""][""" + _PN_CHARS + r""".]*)?:
-                (?:[""" + _PN_CHARS + r""".:%]|\\.)*)
-    | (?P<word>[""" + _PN_CHARS_BASE + r"""_][""" + _PN_CHARS + r"""]*)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_IRI_TOKEN = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-#: Work budget of the both-readings scan, per character of query text.
-_SCAN_BUDGET = 40
+#: Deepest nesting accepted (brackets plus runs of prefix operators such as ``!``). pyoxigraph's
+#: recursive parser overflows its stack at ~2,500 nested groups and parses nested blank nodes
+#: in cubic time (0.2 s at 64 levels, 20 s at 200); tests/test_sparql_lexer.py
+#: checks that it survives queries at this limit in every bracket kind.
+MAX_NESTING = 64
+FEDERATION_OFF = ("SERVICE (federated query) is not allowed on this endpoint: federation is "
+                  "off, so query only the data served here (a prefix whose name contains "
+                  "'service' reads as SERVICE too: rename it)")
 
 
 def _unescape(text: str) -> str:
@@ -197,95 +183,50 @@ def _unescape(text: str) -> str:
     return _ESCAPE.sub(sub, text)
 
 
-def _tokens(text: str) -> Iterator[tuple[str, str]]:
-    """One reading of the query: IRIs are taken wherever one fits. Yields (kind, text)."""
-    pos = 0
-    while pos < len(text):
-        if text[pos] == "<":
-            iri = _IRI_TOKEN.match(text, pos)
-            if iri:
-                yield "iri", iri.group()
-                pos = iri.end()
-                continue
-        match = _TOKEN.match(text, pos)
-        if match:
-            yield match.lastgroup or "other", match.group()
-            pos = match.end()
-        else:
-            yield "other", text[pos]
-            pos += 1
+def lex(text: str) -> Iterator[tuple[str, str]]:
+    """The query's tokens as (kind, text), read as the engine reads them."""
+    for token in sparql_lexer.tokens(text):
+        yield token.kind, token.text
 
 
 def _keywords(text: str) -> Iterator[str]:
-    for kind, token in _tokens(text):
+    for kind, token in lex(text):
         if kind == "word":
             yield token.upper()
 
 
-def _mentions_service(text: str) -> bool:
-    """Whether ``SERVICE`` can be read as a keyword under *any* reading of ``<``.
-
-    A word (or the prefix of a prefixed name) that merely *contains* SERVICE counts too:
-    pyoxigraph reads ``SERVICE:x {}`` and ``trueSERVICE<...>`` as service calls. Token starts
-    reachable under either reading of ``<`` (IRI or less-than) are explored. Inside a span that
-    could be an IRI nothing is flagged (a SERVICE clause needs ``{``, which an IRI cannot hold),
-    but the span is still lexed, since a quote or ``#`` in it changes what follows.
-    """
-    budget = _SCAN_BUDGET * (len(text) + 1)
-    quiet_until: dict[int, int] = {}  # token start -> end of the IRI-like span it lies in
-    todo = [(0, 0)]
-    while todo:
-        pos, quiet = todo.pop()
-        quiet = quiet if quiet > pos else 0  # at most one span encloses a position
-        if pos >= len(text) or quiet_until.get(pos, len(text) + 1) <= quiet:
-            continue
-        quiet_until[pos] = quiet
-        budget -= 1
-        if budget < 0:
-            raise BadRequest("the query is too convoluted to check for SERVICE; simplify it")
-        if text[pos] == "<":
-            iri = _IRI_TOKEN.match(text, pos)
-            if iri:
-                todo.append((iri.end(), quiet))
-                todo.append((pos + 1, max(quiet, iri.end())))  # the less-than reading
-                budget -= len(iri.group())
-            else:
-                todo.append((pos + 1, quiet))
-            continue
-        match = _TOKEN.match(text, pos)
-        if not match:
-            todo.append((pos + 1, quiet))
-            continue
-        token = match.group()
-        if pos >= quiet:
-            if match.lastgroup == "word" and "SERVICE" in token.upper():
-                return True
-            if match.lastgroup == "pname" and "SERVICE" in token.partition(":")[0].upper():
-                return True
-        todo.append((match.end(), quiet))
-        budget -= len(token)
+def _is_service(token: sparql_lexer.Token) -> bool:
+    """A word that contains SERVICE is one (pyoxigraph reads ``trueSERVICE <…>`` as a service
+    call: keywords need no boundary), and so is a prefixed name whose prefix contains it
+    (``SERVICE:x {}`` is ``SERVICE :x {}``)."""
+    if token.kind == "word":
+        return "SERVICE" in token.text.upper()
+    if token.kind == "pname":
+        return "SERVICE" in token.text.partition(":")[0].upper()
     return False
 
 
 def refuse_unsafe(query: str) -> None:
-    """Raise BadRequest for update operations and for ``SERVICE`` (checked before evaluation)."""
+    """Raise BadRequest for update operations, ``SERVICE`` anywhere (federation is off) and
+    nesting deeper than :data:`MAX_NESTING` (checked before evaluation)."""
     for text in {query, _unescape(query)}:
         first = _first_keyword(text)
         if first in UPDATE_KEYWORDS:
             raise BadRequest(READ_ONLY.format(what=first))
-        # a token is a substring and upper() maps character by character, so without
-        # SERVICE in the upper-cased text no token can hold it (the scan is the slow part)
-        if "SERVICE" in text.upper() and _mentions_service(text):
-            raise BadRequest(
-                "SERVICE (federated query) is not allowed on this endpoint; "
-                "query only the data served here (a prefix whose name contains 'service' "
-                "counts as SERVICE too: rename it)")
+        deepest = 0
+        for token in sparql_lexer.tokens(text):
+            if _is_service(token):
+                raise BadRequest(FEDERATION_OFF)
+            deepest = max(deepest, token.depth)
+        if deepest > MAX_NESTING:
+            raise BadRequest(f"the query nests {deepest} levels deep (brackets and operators "
+                             f"such as '!'); the limit is {MAX_NESTING}: flatten it")
 
 
 def _first_keyword(text: str) -> str | None:
     """The first keyword after the prologue (BASE and PREFIX declarations)."""
     expect_decl = 0
-    for kind, token in _tokens(text):
+    for kind, token in lex(text):
         if kind in {"ws", "comment"}:
             continue
         if expect_decl:  # skip the operands of BASE <iri> / PREFIX p: <iri>
@@ -320,7 +261,7 @@ def is_point_lookup(query: str) -> bool:
     Its answer is the resource's outgoing triples, bounded by the data (see web/sparql.py)."""
     if "\\" in query:  # escapes: leave the reading to the general path
         return False
-    tokens = [(kind, token) for kind, token in _tokens(query) if kind not in {"ws", "comment"}]
+    tokens = [(kind, token) for kind, token in lex(query) if kind not in {"ws", "comment"}]
     i = 0
     while i < len(tokens) and tokens[i][0] == "word" and tokens[i][1].upper() in {"BASE", "PREFIX"}:
         expected = ("iri",) if tokens[i][1].upper() == "BASE" else ("pname", "iri")

@@ -47,7 +47,7 @@ def check_standard(text: str, prefixes: dict[str, str] | None = None,
     except Exception:
         pass
     for candidate in {text, sparql._unescape(text)}:
-        for kind, token in sparql._tokens(candidate):
+        for kind, token in sparql.lex(candidate):
             if kind == "iri" and token[1:].lower().startswith(_EXTENSION_NAMESPACES):
                 raise BadRequest(f"{token} is a store-specific extension; this endpoint "
                                  "accepts standard SPARQL 1.1 only")
@@ -57,7 +57,7 @@ def bind_values(text: str, substitutions: dict[Any, Any]) -> str:
     """Typed parameters as a ``VALUES`` block at the start of the query's WHERE group, so
     the variables are bound before its FILTERs and OPTIONALs are evaluated (as pyoxigraph's
     substitutions bind them; a trailing ``VALUES`` would join only at the very end)."""
-    pairs = list(sparql._tokens(text))
+    pairs = list(sparql.lex(text))
     kinds, tokens = [k for k, _ in pairs], [t for _, t in pairs]
     form_at = next((i for i, (k, t) in enumerate(zip(kinds, tokens, strict=True))
                     if k == "word" and t.upper() in sparql.QUERY_FORMS), 0)
@@ -97,7 +97,7 @@ def with_stand_ins(text: str) -> str:
     out: list[str] = []
     prefixes: dict[str, str] = {}
     pending, after_prefix = None, False
-    for kind, token in sparql._tokens(text):
+    for kind, token in sparql.lex(text):
         if kind in {"ws", "comment"}:
             out.append(token)
             continue
@@ -123,7 +123,7 @@ def without_values_data(text: str) -> str:
     """The query with every ``VALUES`` data block emptied (``VALUES ?x { }``)."""
     out: list[str] = []
     state, depth = "", 0  # "" outside VALUES, "head" before its {, "data" inside it
-    for kind, token in sparql._tokens(text):
+    for kind, token in sparql.lex(text):
         if state == "data":
             if token == "{":
                 depth += 1
@@ -143,7 +143,7 @@ def without_values_data(text: str) -> str:
 
 def split_base(text: str) -> tuple[list[str], str]:
     """The query's ``BASE`` IRIs (in its prologue) and the query without them."""
-    tokens = list(sparql._tokens(text))
+    tokens = list(sparql.lex(text))
     bases: list[str] = []
     out: list[str] = []
     i = 0
@@ -170,7 +170,7 @@ def without_dataset_clauses(text: str) -> str:
     the request replaces the query's; Virtuoso would merge the two)."""
     out: list[str] = []
     skipping = 0
-    for kind, token in sparql._tokens(text):
+    for kind, token in sparql.lex(text):
         if skipping:
             if kind in {"ws", "comment"}:
                 continue
@@ -188,7 +188,7 @@ def without_dataset_clauses(text: str) -> str:
 
 def from_graphs(text: str) -> tuple[str, ...]:
     """The IRIs of the query's ``FROM`` clauses (not ``FROM NAMED``)."""
-    words = [(k, t) for k, t in sparql._tokens(text) if k not in {"ws", "comment"}]
+    words = [(k, t) for k, t in sparql.lex(text) if k not in {"ws", "comment"}]
     return tuple(words[n + 1][1][1:-1] for n, (k, t) in enumerate(words[:-1])
                  if k == "word" and t.upper() == "FROM" and words[n + 1][0] == "iri")
 
@@ -199,7 +199,7 @@ _DESCRIBE_END = {"FROM", "WHERE", "ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP",
 def describe_as_select(text: str) -> str:
     """``DESCRIBE ?x <iri> … WHERE {…}`` as ``SELECT DISTINCT ?x (<iri> AS ?_d1) … WHERE {…}``:
     the resources a DESCRIBE is about, selected by the query's own pattern."""
-    tokens = list(sparql._tokens(text))
+    tokens = list(sparql.lex(text))
     out: list[str] = []
     i = 0
     while i < len(tokens) and not (tokens[i][0] == "word" and tokens[i][1].upper() == "DESCRIBE"):
