@@ -18,9 +18,9 @@ from metrograph.sources import QueryFile, QueryParameter
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _LEXICAL = {
-    "date": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
-    "gYear": re.compile(r"^\d{4}$"),
-    "integer": re.compile(r"^[+-]?\d{1,18}$"),
+    "date": re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+    "gYear": re.compile(r"^[0-9]{4}$"),
+    "integer": re.compile(r"^[+-]?[0-9]{1,18}$"),
     "string": re.compile(r"^.{0,500}$", re.DOTALL),
 }
 
@@ -30,7 +30,11 @@ def term(parameter: QueryParameter, value: str, base: str) -> ox.NamedNode | ox.
     value = value.strip()
     if parameter.type == "IRI":
         if value.startswith(("http://", "https://")) or ":" in value:
-            return Context(base).iri(value)
+            try:
+                return Context(base).iri(value)
+            except ValueError:  # pyoxigraph refused the IRI
+                raise DataError(f"parameter ?{parameter.name}: {value[:80]!r} is not a valid IRI "
+                                "(no spaces, quotes or brackets; percent-encode them)") from None
         raise DataError(f"parameter ?{parameter.name} needs an IRI or a CURIE like 'kreis:03358'")
     datatype = parameter.type.removeprefix("xsd:")
     pattern = _LEXICAL.get(datatype)

@@ -8,6 +8,7 @@ and tested against :data:`SETTINGS`.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,11 +40,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 2, "Server worker processes (gunicorn), each holding the read-only store.", int),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (503).", float),
     Setting("query_workers", 4, "Query evaluation processes per server process.", int),
+    Setting("express_workers", 1,
+            "Extra query processes per server process for light queries (ASK, short LIMITed "
+            "lookups), so they never queue behind slow ones; 0 turns the lane off.", int),
+    Setting("express_budget", 1.0,
+            "Seconds a light query may run in the express lane before it is moved to the "
+            "general one.", float),
+    Setting("query_memory_mb", 512,
+            "Memory one query may allocate in MB; above it the query is stopped (503).", int),
     Setting("query_store", "memory",
             "What query processes read: 'memory' (the release loaded into memory once per "
             "server process; fastest) or 'disk' (the read-only on-disk store; for releases too "
             "large to hold in memory)."),
     Setting("max_query_bytes", 65536, "Largest accepted query text in bytes (413 above).", int),
+    Setting("max_request_line", 65536,
+            "Longest request line in bytes (414 above): longer GET queries must be POSTed.", int),
+    Setting("body_timeout", 10.0,
+            "Seconds a client may take to send a request body (408 after).", float),
+    Setting("public_url", "",
+            "The server's public address, e.g. 'https://metrograph.example/'; documents that name "
+            "this server (service description, sitemap, robots.txt) use it, never the request's "
+            "Host header. Empty: http://HOST:PORT/ of the host and port settings."),
     Setting("max_result_rows", 100000, "Most result rows or triples a query may return.", int),
     Setting("max_result_bytes", 50_000_000, "Largest serialized result in bytes.", int),
     Setting("cache_entries", 512, "Serialized results kept in the in-memory cache per process.", int),
@@ -80,6 +97,9 @@ SETTINGS: tuple[Setting, ...] = (
             "remote backend, `publish` only, Virtuoso with `remote_isql`: a directory both "
             "`publish` and the store can read (in the store's DirsAllowed); releases are then "
             "staged by Virtuoso's bulk loader instead of uploaded (much faster at scale)."),
+    Setting("metrics_access", "local",
+            "Who may read /metrics: 'open' (anyone), 'local' (clients on the loopback "
+            "interface only; 403 for others) or 'off' (404)."),
     Setting("publish_chunk_bytes", 8 * 2**20,
             "`publish`: bytes of N-Triples per upload request to the store.", int),
     Setting("release_poll", 5.0,
@@ -131,6 +151,22 @@ def load(overrides: Mapping[str, Any] | None = None,
     if values["backend"] == "remote" and not values["remote_query_url"]:
         raise ConfigError(f"{ENV_PREFIX}BACKEND=remote needs {ENV_PREFIX}REMOTE_QUERY_URL "
                           "(the store's SPARQL endpoint)")
+    if values["metrics_access"] not in {"open", "local", "off"}:
+        raise ConfigError(f"{ENV_PREFIX}METRICS_ACCESS must be 'open', 'local' or 'off', not "
+                          f"{values['metrics_access']!r}")
+    if values["public_url"] and not re.fullmatch(r"https?://[^\s/?#]+/(?:[^\s?#]*/)?",
+                                                 values["public_url"]):
+        raise ConfigError(f"{ENV_PREFIX}PUBLIC_URL must be an http(s) URL ending with '/', not "
+                          f"{values['public_url']!r}")
     if not str(values["base_iri"]).endswith("/"):
         raise ConfigError(f"{ENV_PREFIX}BASE_IRI must end with '/': {values['base_iri']!r}")
     return values
+
+
+def public_url(settings: Mapping[str, Any]) -> str:
+    """The server's own public address, ending with '/' (never taken from a request)."""
+    if settings.get("public_url"):
+        return str(settings["public_url"])
+    host = str(settings["host"])
+    host = f"[{host}]" if ":" in host else ("127.0.0.1" if host in {"0.0.0.0", ""} else host)
+    return f"http://{host}:{settings['port']}/"

@@ -17,7 +17,7 @@ __all__ = ["as_of_valid", "parse_date", "parse_day", "valid_on"]
 
 # --- entity pages: datetime.date -----------------------------------------------------------------
 
-_DATE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE = re.compile(r"^(-?[0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 def parse_date(value: str) -> tuple[dt.date, dt.date] | None:
@@ -54,7 +54,7 @@ def as_of_valid(start: str | None, end: str | None, day: dt.date) -> bool:
 
 # --- the planner's views: ISO strings ------------------------------------------------------------
 
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def parse_day(text: str | None, what: str = "date") -> str | None:

@@ -22,19 +22,16 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
-import queue
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from typing import Any
 
 from metrograph import sparql, store
 from metrograph.errors import BadRequest, PayloadTooLarge, ServiceUnavailable
 from metrograph.evaluation import encode_substitutions, evaluate
 from metrograph.formats import FORMATS, Result
-from metrograph.template import ForkedProcess, Template
+from metrograph.query_pool import Pool, Worker
 
 __all__ = ["Engine", "cache_key_digest"]
 
@@ -42,94 +39,6 @@ __all__ = ["Engine", "cache_key_digest"]
 OVERLOAD_RETRY_AFTER = 2
 #: Seconds a request may wait beyond query_timeout for a worker that is still loading the store
 WORKER_START_ALLOWANCE = 120.0
-
-
-# --- the pool, in the server process -----------------------------------------------------------
-
-@dataclass(eq=False)
-class _Worker:
-    process: ForkedProcess
-    jobs: Connection
-    replies: Connection
-    isolated: bool = False
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-
-class _Pool:
-    """Worker processes of one server process, started as fresh interpreters (never forked)."""
-
-    def __init__(self, size: int, release: store.Release, prefixes: dict[str, str],
-                 spares: int = 1, query_store: str = "memory") -> None:
-        self._release = release
-        self._prefixes = prefixes
-        self.pid = os.getpid()
-        self.idle: queue.Queue[_Worker] = queue.Queue()
-        # loaded workers held back to replace a killed one at once: loading the release takes
-        # seconds, and without a spare the other clients' queries would queue up meanwhile
-        self.spare: queue.Queue[_Worker] = queue.Queue()
-        self.workers: set[_Worker] = set()
-        self._lock = threading.Lock()
-        self.closed = False
-        self._template = Template(release, prefixes, query_store)
-        for _ in range(size):
-            self._spawn(self.idle)
-        for _ in range(spares):
-            self._spawn(self.spare)
-
-    def replace(self) -> None:
-        """Put a loaded spare to work at once, if one is ready, and load a new one behind it."""
-        try:
-            worker = self.spare.get_nowait()
-        except queue.Empty:
-            self._spawn(self.idle)
-            return
-        if worker.alive():
-            self.idle.put(worker)
-            self._spawn(self.spare)
-        else:
-            self.kill(worker)
-            self._spawn(self.idle)
-
-    def _spawn(self, into: queue.Queue[_Worker]) -> None:
-        """Start one worker in the background; it joins ``into`` once its store is loaded."""
-        threading.Thread(target=self._start_one, args=(into,), daemon=True).start()
-
-    def _start_one(self, into: queue.Queue[_Worker]) -> None:
-        try:
-            process, jobs, replies = self._template.fork()
-        except (EOFError, OSError, ValueError):
-            return  # could not load the store; requests time out waiting and say so
-        worker = _Worker(process, jobs, replies, isolated=self._template.isolated)
-        with self._lock:
-            if self.closed:
-                self._kill(worker)
-                return
-            self.workers.add(worker)
-        into.put(worker)
-
-    def kill(self, worker: _Worker) -> None:
-        with self._lock:
-            self.workers.discard(worker)
-        self._kill(worker)
-
-    @staticmethod
-    def _kill(worker: _Worker) -> None:
-        if worker.alive():
-            worker.process.kill()  # SIGKILL: pyoxigraph cannot be interrupted otherwise
-        worker.process.wait(10)
-        worker.jobs.close()
-        worker.replies.close()
-
-    def close(self) -> None:
-        with self._lock:
-            self.closed = True
-            workers = list(self.workers)
-            self.workers.clear()
-        for worker in workers:
-            self._kill(worker)
-        self._template.close()
 
 
 class Engine:
@@ -150,6 +59,9 @@ class Engine:
         self.size = max(1, int(settings["query_workers"]))
         self.queue = max(0, int(settings.get("query_queue", 2 * self.size)))
         self.spares = max(0, int(settings.get("query_spares", 1)))
+        self.express = max(0, int(settings.get("express_workers", 1)))
+        self.express_budget = float(settings.get("express_budget", 1.0))
+        self.max_memory = int(float(settings.get("query_memory_mb", 512)) * 2**20)
         self.prefixes = prefixes(settings["base_iri"])
         self._cache: OrderedDict[tuple, Result] = OrderedDict()
         self._cache_bytes = 0
@@ -157,16 +69,11 @@ class Engine:
         self._cache_byte_limit = int(settings.get("cache_bytes", 64 * 2**20))
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.size + self.queue)
-        self._pool: _Pool | None = None
+        self._pool: Pool | None = None
         self._remote_running = threading.BoundedSemaphore(self.size)
         atexit.register(self.close)
 
     # -- public API --
-
-    @staticmethod
-    def query_form(query: str) -> str | None:
-        """SELECT, CONSTRUCT, DESCRIBE or ASK, read lexically (None if not a query)."""
-        return sparql.query_form(query)
 
     def warm(self) -> None:
         """Start the worker pool now rather than at the first query."""
@@ -217,8 +124,9 @@ class Engine:
             "max_rows": self.max_rows,
             "max_bytes": self.max_bytes,
             "substitutions": bound,
+            "max_memory": self.max_memory,
         }
-        reply = self._dispatch(job)
+        reply = self._dispatch(job, sparql.is_light(query))
         tag = reply[0]
         if tag == "ok":
             _, kind, name, body = reply
@@ -229,6 +137,10 @@ class Engine:
             raise BadRequest(_syntax_message(reply[1]))
         if tag == "too_large":
             raise BadRequest(f"{reply[1]}; narrow the query (LIMIT/OFFSET) or use the dumps")
+        if tag == "memory":
+            raise ServiceUnavailable(
+                f"the query used more than {reply[1] // 2**20} MB of memory and was stopped; "
+                "narrow it (fewer rows, shorter strings) or use the dumps")
         if tag == "not_acceptable":
             types = ", ".join(FORMATS[n].media_type for n in reply[2])
             raise NotAcceptable(f"this {reply[1].upper()} result is available as: {types}")
@@ -245,24 +157,35 @@ class Engine:
         """Whether every running worker sits in a network namespace of its own."""
         if self.remote is not None:
             return False  # the store is reached over the network
-        pool = self._get_pool()
-        with pool._lock:
-            return bool(pool.workers) and all(w.isolated for w in pool.workers)
+        return self._get_pool().all_isolated()
 
     # -- internals --
 
-    def _get_pool(self) -> _Pool:
+    def _get_pool(self) -> Pool:
         with self._lock:
             if self._pool is None or self._pool.pid != os.getpid():
                 # a pool inherited through fork belongs to the parent: never touch it
-                self._pool = _Pool(self.size, self.release, self.prefixes, self.spares,
-                                   str(self.settings.get("query_store", "memory")))
+                self._pool = Pool({"general": self.size, "express": self.express},
+                                  self.release, self.prefixes, self.spares,
+                                  str(self.settings.get("query_store", "memory")))
             return self._pool
 
     def _retry(self, message: str, seconds: int) -> ServiceUnavailable:
         return ServiceUnavailable(message, {"Retry-After": str(seconds)})
 
-    def _dispatch(self, job: dict[str, Any]) -> tuple:
+    def _dispatch(self, job: dict[str, Any], light: bool = False) -> tuple:
+        """Run ``job``: a light query on a free express worker first (for at most
+        ``express_budget`` seconds), otherwise, or after that, in the general lane."""
+        timeout = self.timeout
+        if light and self.remote is None and self.express:
+            pool = self._get_pool()
+            worker = pool.take("express", 0.05)
+            if worker is not None:
+                reply = self._run_on(pool, "express", worker, job, min(self.express_budget,
+                                                                      timeout))
+                if reply is not None:
+                    return reply
+                timeout = max(0.5, timeout - self.express_budget)  # stopped: on to general
         if not self._slots.acquire(blocking=False):
             raise self._retry(f"the server is busy ({self.size} queries running, "
                               f"{self.queue} waiting); try again shortly", OVERLOAD_RETRY_AFTER)
@@ -270,31 +193,42 @@ class Engine:
             if self.remote is not None:
                 return self._run_remote(job)
             pool = self._get_pool()
-            for attempt in range(2):
-                worker = self._free_worker(pool)
-                try:
-                    worker.jobs.send(job)
-                    if worker.replies.poll(self.timeout):
-                        reply = worker.replies.recv()
-                        pool.idle.put(worker)
-                        return reply
-                except (EOFError, OSError):
-                    # died under us (killed from outside, or the query crashed it): replace
-                    # it and try once more on another worker
-                    pool.kill(worker)
-                    pool.replace()
-                    if attempt == 0:
-                        continue
-                    raise self._retry("the query worker died; try again",
-                                      OVERLOAD_RETRY_AFTER) from None
-                pool.kill(worker)  # still running past the time limit: SIGKILL, then replace
-                pool.replace()
+            worker = self._free_worker(pool)
+            reply = self._run_on(pool, "general", worker, job, timeout)
+            if reply is None:
                 raise self._retry(
                     f"the query ran longer than the limit of {self.timeout:g} s and was "
                     "stopped; simplify it or add a LIMIT", max(1, round(self.timeout)))
-            raise AssertionError("unreachable")  # pragma: no cover
+            return reply
         finally:
             self._slots.release()
+
+    def _run_on(self, pool: Pool, lane: str, worker: Worker, job: dict[str, Any],
+                timeout: float) -> tuple | None:
+        """The worker's reply, or None when it ran past ``timeout`` (it is then killed)."""
+        try:
+            worker.jobs.send(job)
+        except OSError:  # died before it got the job (killed from outside): another one
+            pool.discard(lane, worker)
+            return self._run_on(pool, lane, self._free_worker(pool, lane), job, timeout)
+        try:
+            if not worker.replies.poll(timeout):
+                pool.discard(lane, worker)  # still running past the limit: SIGKILL, replace
+                return None
+            reply = worker.replies.recv()
+        except (EOFError, OSError):
+            # died evaluating this query (an engine crash or the memory backstop): retrying
+            # would crash the next worker the same way
+            pool.discard(lane, worker)
+            raise ServiceUnavailable(
+                "the query process stopped while evaluating this query (it most likely needed "
+                f"more than {self.max_memory // 2**20} MB of memory); it was not retried: "
+                "narrow the query") from None
+        if reply[0] == "memory":
+            pool.discard(lane, worker)  # it ended itself after replying
+        else:
+            pool.give_back(lane, worker)
+        return reply
 
     def _run_remote(self, job: dict[str, Any]) -> tuple:
         """At most ``query_workers`` queries of this process at the store at once; the store
@@ -309,19 +243,14 @@ class Engine:
         finally:
             self._remote_running.release()
 
-    def _free_worker(self, pool: _Pool) -> _Worker:
-        while True:
-            try:
-                # waiting for a free worker may include a cold start or the replacement of a
-                # killed worker (spawn + loading the store: tens of seconds at full size)
-                worker = pool.idle.get(timeout=self.timeout + WORKER_START_ALLOWANCE)
-            except queue.Empty:
-                raise self._retry("no query worker became free in time; try again shortly",
-                                  OVERLOAD_RETRY_AFTER) from None
-            if worker.alive():
-                return worker
-            pool.kill(worker)  # died while idle (e.g. killed from outside): replace it
-            pool.replace()
+    def _free_worker(self, pool: Pool, lane: str = "general") -> Worker:
+        # waiting for a free worker may include a cold start or the replacement of a killed
+        # worker (spawn + loading the store: tens of seconds at full size)
+        worker = pool.take(lane, self.timeout + WORKER_START_ALLOWANCE)
+        if worker is None:
+            raise self._retry("no query worker became free in time; try again shortly",
+                              OVERLOAD_RETRY_AFTER)
+        return worker
 
     def _cache_get(self, key: tuple) -> Result | None:
         with self._lock:

@@ -6,9 +6,10 @@
     ├── ValidationFailed      the SHACL gate found violations (carries the report)
     ├── StoreError            no release to serve, or a corrupt/missing store
     └── HTTPError             anything the web layer answers with a status code
-        ├── BadRequest (400)  ├── NotFound (404)      ├── MethodNotAllowed (405)
-        ├── NotAcceptable (406) ├── PayloadTooLarge (413) ├── UnsupportedMediaType (415)
-        ├── TooManyRequests (429) └── ServiceUnavailable (503)
+        ├── BadRequest (400)      ├── Forbidden (403)        ├── NotFound (404)
+        ├── NotAcceptable (406)   ├── RequestTimeout (408)   ├── PayloadTooLarge (413)
+        ├── UnsupportedMediaType (415)
+        └── ServiceUnavailable (503)
 """
 
 from __future__ import annotations
@@ -51,12 +52,16 @@ class BadRequest(HTTPError):
     status = 400
 
 
+class Forbidden(HTTPError):
+    status = 403
+
+
 class NotFound(HTTPError):
     status = 404
 
 
-class MethodNotAllowed(HTTPError):
-    status = 405
+class RequestTimeout(HTTPError):
+    status = 408
 
 
 class NotAcceptable(HTTPError):
@@ -69,10 +74,6 @@ class PayloadTooLarge(HTTPError):
 
 class UnsupportedMediaType(HTTPError):
     status = 415
-
-
-class TooManyRequests(HTTPError):
-    status = 429
 
 
 class ServiceUnavailable(HTTPError):

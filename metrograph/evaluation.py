@@ -17,7 +17,8 @@ from metrograph import sparql
 from metrograph.errors import BadRequest, HTTPError
 from metrograph.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, RESULT_FORMATS
 
-__all__ = ["encode_substitutions", "evaluate", "exit_with_parent", "isolate_network",
+__all__ = ["encode_substitutions", "evaluate", "evaluation_message", "exit_with_parent",
+           "isolate_network",
            "run_job", "serve_jobs"]
 
 
@@ -209,20 +210,123 @@ def evaluate(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) ->
         return ("too_large", str(exc))
     except HTTPError:
         raise
-    except Exception as exc:  # evaluation errors (unbound service name, type errors...)
-        return ("eval", f"{type(exc).__name__}: {exc}")
+    except MemoryError:  # the address-space backstop, met in Python code
+        return ("memory", int(job.get("max_memory", 0)))
+    except Exception as exc:  # evaluation errors (unsupported function, bad IRI, ...)
+        return ("eval", evaluation_message(exc))
+
+
+def evaluation_message(exc: Exception) -> str:
+    """What went wrong evaluating, in the engine's words, without Python's class names."""
+    if isinstance(exc, OSError):
+        return ("the query asked for something outside this dataset (this server reads no "
+                "other servers and no files)")
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return text[:300] or "the engine could not evaluate it"
+
+
+class _MemoryGuard:
+    """Stops a query process whose query allocates more than the job's ``max_memory`` bytes.
+
+    A thread samples the C heap (glibc ``mallinfo2``: what pyoxigraph has allocated, not pages
+    of the shared store that reads happen to copy) every few milliseconds while a job runs;
+    above the mark it sends the ``("memory", limit)`` reply itself and ends the process (the
+    engine replaces it). The main thread and the guard send under one lock, so a job gets
+    exactly one reply. ``RLIMIT_AS`` is the backstop for an allocation faster than a sample.
+    """
+
+    INTERVAL = 0.005
+
+    def __init__(self, replies: Connection) -> None:
+        self.replies = replies
+        self.lock = threading.Lock()
+        self.limit = 0
+        self.baseline = 0
+        self.active = False
+        self._heap = _heap_meter()
+        self._backstop_set = False
+        if self._heap is not None:
+            threading.Thread(target=self._watch, name="memory-guard", daemon=True).start()
+
+    def start(self, limit: int) -> None:
+        if limit > 0 and not self._backstop_set:
+            self._backstop_set = True
+            _address_space_backstop(limit)
+        with self.lock:
+            self.limit = limit
+            self.baseline = self._heap() if self._heap is not None and limit > 0 else 0
+            self.active = limit > 0
+
+    def send(self, reply: tuple) -> None:
+        with self.lock:
+            self.active = False
+            self.replies.send(reply)
+
+    def _watch(self) -> None:
+        import time
+
+        assert self._heap is not None
+        while True:
+            time.sleep(self.INTERVAL)
+            if not self.active:
+                continue
+            with self.lock:
+                if self.active and self._heap() - self.baseline > self.limit:
+                    try:
+                        self.replies.send(("memory", self.limit))
+                    finally:
+                        os._exit(3)
+
+
+def _heap_meter() -> Any:
+    """A function giving the bytes the C allocator has handed out, or None (not glibc)."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+            "fordblks", "keepcost")]
+
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return None
+    mallinfo2.restype = MallInfo2
+
+    def used() -> int:
+        info = mallinfo2()
+        return int(info.uordblks + info.hblkhd)
+
+    return used
+
+
+def _address_space_backstop(limit: int) -> None:
+    """Cap this process's address space well above the guard's mark (best effort)."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        cap = size + 4 * limit + 2**30
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or cap < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (OSError, ValueError, ImportError):
+        pass
 
 
 def serve_jobs(db: Any, ox: Any, prefixes: dict[str, str], jobs: Connection,
                replies: Connection) -> None:
     """A worker's loop: evaluate each job on ``db`` and send the reply, until the pipe closes."""
+    guard = _MemoryGuard(replies)
     while True:
         try:
             job = jobs.recv()
         except (EOFError, OSError):
             return  # the server process is gone
+        guard.start(int(job.get("max_memory", 0)))
         reply = evaluate(db, ox, prefixes, job)
         try:
-            replies.send(reply)
+            guard.send(reply)
         except (BrokenPipeError, OSError):
             return

@@ -64,7 +64,7 @@ def source_of_graph(graph: str) -> str:
     return OWN_SOURCE if own else graph
 
 
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 
 
 def date_literal(value: str, ctx: Context) -> ox.Literal:

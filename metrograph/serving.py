@@ -10,6 +10,8 @@ queue (``query_workers`` + ``query_queue``) bound how many queries actually run 
 from __future__ import annotations
 
 import math
+import os
+import sys
 from typing import Any
 
 
@@ -22,11 +24,25 @@ def _warm(worker: Any) -> None:
 
 
 def _close(server: Any, worker: Any) -> None:
-    """gunicorn ``worker_exit``: stop this worker's query processes with it."""
+    """gunicorn ``worker_exit``: stop this worker's query processes with it, then leave at once.
+
+    Tearing the interpreter down with the stores still open crashed the worker (gunicorn
+    logged ``was sent SIGSEGV!`` on every shutdown): nothing is left to flush, so skip it."""
     app = getattr(worker, "wsgi", None)
     state = getattr(app, "extensions", {}).get("metrograph")
-    if state is not None:
+    if state is not None:  # booted (a boot error keeps its exit code for the arbiter)
         state.engine.close()
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(0)
+
+
+def allow_long_lines(limit: int) -> None:
+    """Let gunicorn accept request lines up to ``limit`` bytes: it caps the setting at
+    ``MAX_REQUEST_LINE`` (8190), and treats 0 as unbounded (read in quadratic time)."""
+    from gunicorn.http import message
+
+    message.MAX_REQUEST_LINE = max(message.MAX_REQUEST_LINE, limit)
 
 
 def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
@@ -42,9 +58,11 @@ def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
         "timeout": math.ceil(float(settings["query_timeout"])) + 30,
         "graceful_timeout": 10,
         "preload_app": False,  # open stores after fork
-        # GET queries may be as long as max_query_bytes (percent-encoded up to 3x); the size
-        # limit is ours (413), not gunicorn's default 4094-byte request line (an HTML 414).
-        "limit_request_line": 0,
+        # a bounded request line (414 above it; gunicorn reads at most this much), above
+        # gunicorn's own ceiling of 8190 so that long GET queries still fit (allow_long_lines)
+        "limit_request_line": int(settings["max_request_line"]),
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
         "post_worker_init": _warm,
         "worker_exit": _close,
         "accesslog": "-",
@@ -55,6 +73,7 @@ def run(settings: dict[str, Any]) -> int:
     from gunicorn.app.base import BaseApplication
 
     options = gunicorn_options(settings)
+    allow_long_lines(options["limit_request_line"])
     overrides = {k: settings[k] for k in settings}
 
     class _App(BaseApplication):

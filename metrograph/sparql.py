@@ -30,6 +30,7 @@ part or a comment is not a ``SERVICE`` clause, and no comment or IRI can hide on
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ __all__ = [
     "UPDATE_KEYWORDS",
     "ParsedRequest",
     "has_dataset_clause",
+    "is_light",
     "is_point_lookup",
     "parse_request",
     "query_form",
@@ -270,3 +272,38 @@ def is_point_lookup(query: str) -> bool:
         i += 1 + len(expected)
     return (len(tokens) == i + 2 and tokens[i][0] == "word" and tokens[i][1].upper() == "DESCRIBE"
             and tokens[i + 1][0] in {"iri", "pname"})
+
+
+#: words that make a query's cost grow beyond reading a bounded number of rows
+_HEAVY_WORDS = frozenset({"GROUP", "ORDER", "COUNT", "SUM", "AVG", "MIN", "MAX", "SAMPLE",
+                          "GROUP_CONCAT", "DISTINCT", "REDUCED", "MINUS", "EXISTS", "OPTIONAL",
+                          "UNION", "SERVICE", "HAVING"})
+LIGHT_LIMIT = 1000
+
+
+def is_light(query: str) -> bool:
+    """Whether the query is expected to be cheap: an ASK, or a query with ``LIMIT`` of at most
+    :data:`LIGHT_LIMIT` and no aggregation, sorting, subquery, optional part, union, negation
+    or path closure. Light queries may use the express lane (metrograph/query_pool.py); one that
+    runs long there anyway is moved to the general lane after a short budget."""
+    words = [(t.kind, t.text.upper()) for t in sparql_lexer.tokens(query)
+             if t.kind not in {"ws", "comment"}]
+    selects = sum(1 for kind, word in words if kind == "word" and word == "SELECT")
+    if selects > 1 or any(kind == "word" and word in _HEAVY_WORDS for kind, word in words):
+        return False
+    if any(kind == "punct" and word in {"*", "+"} for kind, word in words[1:]) and \
+            not (selects and _only_projection_star(words)):
+        return False
+    if query_form(query) == "ASK":
+        return True
+    for (kind, word), following in itertools.pairwise(words):
+        if kind == "word" and word == "LIMIT":
+            return following[0] == "number" and following[1].isdigit() \
+                and int(following[1]) <= LIGHT_LIMIT
+    return False
+
+
+def _only_projection_star(words: list[tuple[str, str]]) -> bool:
+    """Whether the only ``*`` / ``+`` tokens are ``SELECT *`` (not a path closure)."""
+    stars = [i for i, (kind, word) in enumerate(words) if kind == "punct" and word in {"*", "+"}]
+    return all(words[i][1] == "*" and i > 0 and words[i - 1][1] == "SELECT" for i in stars)

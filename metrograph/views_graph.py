@@ -9,6 +9,7 @@ from typing import Any
 
 from metrograph.dates import valid_on
 from metrograph.errors import BadRequest
+from metrograph.params import whole_number
 from metrograph.views import Runner, value
 
 #: Our ontology's namespace, relative to the base.
@@ -157,7 +158,4 @@ def graph_csv_rows(view: dict[str, Any]) -> list[list[str]]:
 
 
 def clamp_depth(text: str | None) -> int:
-    text = (text or "").strip() or "1"
-    if not text.isdigit() or not 1 <= int(text) <= MAX_DEPTH:
-        raise BadRequest(f"depth must be a whole number from 1 to {MAX_DEPTH}")
-    return int(text)
+    return whole_number(text, "depth", 1, MAX_DEPTH, 1)

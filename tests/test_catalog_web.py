@@ -134,9 +134,9 @@ def test_sitemap_lists_every_entity_page(client, release, base):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200 and response.mimetype == "application/xml"
     urls = _locs(response.get_data(), "url")
-    assert "http://localhost/id/kreis/03358" in urls
-    assert "http://localhost/id/gemeinde/03358021" in urls
-    assert "http://localhost/id/region/hbgw" in urls
+    assert "http://127.0.0.1:8000/id/kreis/03358" in urls
+    assert "http://127.0.0.1:8000/id/gemeinde/03358021" in urls
+    assert "http://127.0.0.1:8000/id/region/hbgw" in urls
     index = search.SearchIndex(release.path / search.INDEX_FILENAME)
     assert len(urls) == len(index.pages()) + 4 == len(set(urls))
     index.close()
@@ -162,13 +162,13 @@ def test_robots_txt(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200 and response.mimetype == "text/plain"
     text = response.get_data(as_text=True)
-    assert "Sitemap: http://localhost/sitemap.xml" in text
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text
     parser = urllib.robotparser.RobotFileParser()
     parser.parse(text.splitlines())
-    assert parser.can_fetch("*", "http://localhost/id/kreis/03358")
-    assert parser.can_fetch("*", "http://localhost/dumps/")
-    assert not parser.can_fetch("*", "http://localhost/sparql?query=SELECT")
-    assert not parser.can_fetch("*", "http://localhost/search?q=x")
+    assert parser.can_fetch("*", "http://127.0.0.1:8000/id/kreis/03358")
+    assert parser.can_fetch("*", "http://127.0.0.1:8000/dumps/")
+    assert not parser.can_fetch("*", "http://127.0.0.1:8000/sparql?query=SELECT")
+    assert not parser.can_fetch("*", "http://127.0.0.1:8000/search?q=x")
 
 
 # --- dumps --------------------------------------------------------------------------------------

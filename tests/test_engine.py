@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sparql_fixtures import GRAPH_A, GRAPH_B, ITEMS, make_release, make_settings
 
+from metrograph import sparql
 from metrograph.engine import Engine
 from metrograph.errors import BadRequest, NotAcceptable, PayloadTooLarge, ServiceUnavailable
 
@@ -54,7 +55,7 @@ def pids(engine: Engine) -> set[int]:
 
 def wait_full(engine: Engine) -> None:
     """Until every query process, the working ones and the loaded spares, is ready."""
-    wanted = engine.size + engine.spares
+    wanted = engine.size + engine.express + engine.spares
     deadline = time.monotonic() + 60
     while len(pids(engine)) < wanted and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -197,7 +198,7 @@ def test_another_query_is_answered_while_one_runs_long(engine):
 
 
 def test_overload_answers_503_with_retry_after_at_once(var_dir):
-    single = new_engine(var_dir, query_workers=1, query_queue=0)
+    single = new_engine(var_dir, query_workers=1, query_queue=0, express_workers=0)
     try:
         def slow() -> None:
             with pytest.raises(ServiceUnavailable):
@@ -215,7 +216,7 @@ def test_overload_answers_503_with_retry_after_at_once(var_dir):
 
 
 def test_worker_killed_from_outside_is_replaced(var_dir):
-    single = new_engine(var_dir, query_workers=1, query_spares=0)
+    single = new_engine(var_dir, query_workers=1, query_spares=0, express_workers=0)
     try:
         single.execute("ASK {} # warm")
         pool = single._get_pool()
@@ -237,7 +238,7 @@ def test_workers_have_no_network(engine):
     listener.settimeout(3)
     port = listener.getsockname()[1]
     pool = engine._get_pool()
-    worker = pool.idle.get(timeout=30)
+    worker = pool.idle["general"].get(timeout=30)
     try:  # talk to a worker directly, past Engine.execute's SERVICE check
         worker.jobs.send({
             "query": f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
@@ -248,7 +249,7 @@ def test_workers_have_no_network(engine):
         assert worker.replies.poll(20)
         reply = worker.replies.recv()
     finally:
-        pool.idle.put(worker)
+        pool.idle["general"].put(worker)
     with pytest.raises(TimeoutError):
         listener.accept()
     listener.close()
@@ -265,7 +266,7 @@ def test_a_loaded_spare_takes_over_from_a_killed_worker_at_once(var_dir):
         [spare] = list(pool.spare.queue)
         with pytest.raises(ServiceUnavailable):
             engine.execute(CARTESIAN)
-        assert [w.process.pid for w in pool.idle.queue] == [spare.process.pid]
+        assert [w.process.pid for w in pool.idle["general"].queue] == [spare.process.pid]
         assert count(engine.execute("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")) == TOTAL
         wait_full(engine)  # and a new spare is loaded behind it
         assert spare.process.pid in pids(engine)
@@ -281,3 +282,64 @@ def test_query_processes_are_forked_from_one_template_holding_the_store(engine):
         stat = Path(f"/proc/{pid}/stat").read_text()
         parent = int(stat.rsplit(")", 1)[1].split()[1])
         assert parent == template_pid
+
+
+def test_light_queries_take_the_express_lane_while_the_general_one_is_full(var_dir):
+    busy = new_engine(var_dir, query_workers=1, query_queue=0, express_workers=1)
+    try:
+        wait_full(busy)
+        outcome: dict[str, object] = {}
+
+        def slow() -> None:
+            try:
+                busy.execute(CARTESIAN + " # fills the general lane")
+            except ServiceUnavailable as exc:
+                outcome["slow"] = exc
+
+        thread = threading.Thread(target=slow)
+        thread.start()
+        time.sleep(0.3)
+        assert json.loads(busy.execute("ASK { ?s ?p ?o } # express").body)["boolean"] is True
+        rows = busy.execute("SELECT ?s { ?s ?p ?o } LIMIT 3 # express").body
+        assert len(json.loads(rows)["results"]["bindings"]) == 3
+        with pytest.raises(ServiceUnavailable, match="busy"):  # not light: the full lane
+            busy.execute("SELECT (COUNT(*) AS ?n) { ?s ?p ?o } # general")
+        assert thread.is_alive()  # all that while the slow query still ran
+        thread.join()
+        assert isinstance(outcome["slow"], ServiceUnavailable)
+    finally:
+        busy.close()
+
+
+def test_a_light_query_over_its_express_budget_finishes_in_the_general_lane(var_dir):
+    engine = new_engine(var_dir, express_workers=1, express_budget=0.2, query_timeout=30.0)
+    try:
+        wait_full(engine)
+        express_before = {w.process.pid for w in engine._get_pool().idle["express"].queue}
+        slow_but_light = ("SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . "
+                          "FILTER(CONCAT(STR(?c), STR(?f)) = 'none') } LIMIT 1")
+        assert sparql.is_light(slow_but_light)
+        result = json.loads(engine.execute(slow_but_light).body)
+        assert result["results"]["bindings"] == []
+        wait_full(engine)
+        express_after = {w.process.pid for w in engine._get_pool().idle["express"].queue}
+        assert express_before and not express_before & express_after  # stopped and replaced
+    finally:
+        engine.close()
+
+
+def test_a_query_over_its_memory_limit_is_stopped_with_503_and_the_next_one_runs(var_dir):
+    engine = new_engine(var_dir, query_memory_mb=64, express_workers=0)
+    try:
+        def doubling(times: int) -> str:
+            binds = " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(times))
+            return (f"SELECT (STRLEN(?x{times}) AS ?n) WHERE {{ BIND('0123456789abcdef' AS ?x0) "
+                    f"{binds} }}")
+
+        with pytest.raises(ServiceUnavailable, match="more than 64 MB") as info:
+            engine.execute(doubling(22))  # 64 MiB in the last string alone
+        assert "Retry-After" not in info.value.headers
+        assert count(engine.execute("SELECT (COUNT(*) AS ?n) { ?s ?p ?o } # after memory")) == TOTAL
+        assert json.loads(engine.execute(doubling(10)).body)["results"]["bindings"]
+    finally:
+        engine.close()

@@ -132,3 +132,30 @@ def test_keyboard_reaches_the_search_field(site, browser):
         assert problems == []
     finally:
         context.close()
+
+
+def test_a_javascript_iri_in_query_results_runs_nothing(site, browser):
+    """The red team's payload: a result IRI with the javascript: scheme, shown by /sparql."""
+    query = ('SELECT (IRI("javascript://w3id.org/metrograph/id/kreis/03358%0Aalert(document.domain)")'
+             " AS ?link) {}")
+    from urllib.parse import quote
+
+    context, page, response, problems = open_page(browser, site + "/sparql?query=" + quote(query),
+                                                  "sparql-javascript-iri")
+    try:
+        assert response.status == 200
+        cell = page.locator("#results td").first
+        cell.wait_for(timeout=15000)
+        assert "javascript://w3id.org" in cell.inner_text()
+        assert page.locator("#results a[href^='javascript' i]").count() == 0
+        cell.click()
+        page.locator("#results span.uri").first.click()
+        # an injected inline script is refused by the Content-Security-Policy
+        page.evaluate("() => { const s = document.createElement('script');"
+                      " s.textContent = 'window.injected = 1'; document.body.append(s); }")
+        assert page.evaluate("window.injected") is None
+        assert not any(p.startswith("dialog") for p in problems), problems
+        # only the refused injection (and /sparql's missing favicon, outside the site layout)
+        assert all("Content Security Policy" in p or "404" in p for p in problems), problems
+    finally:
+        context.close()

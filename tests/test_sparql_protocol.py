@@ -435,7 +435,7 @@ def test_service_description(sparql_client, accept, rdflib_format):
     assert response.status_code == 200
     graph = rdflib.Graph().parse(data=response.data, format=rdflib_format)
     (service,) = graph.subjects(rdflib.RDF.type, SD.Service)
-    assert graph.value(service, SD.endpoint) == rdflib.URIRef("http://localhost/sparql")
+    assert graph.value(service, SD.endpoint) == rdflib.URIRef("http://127.0.0.1:8000/sparql")
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph
     names = {str(n) for n in graph.objects(None, SD.name)}
     assert names == {GRAPH_A, GRAPH_B}

@@ -20,6 +20,17 @@ if CHROMIUM is None:
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
+def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Poll ``expression`` in the page (playwright's wait_for_function evaluates it with
+    eval() inside the page, which the pages' Content-Security-Policy forbids)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        time.sleep(0.05)
+
+
 @pytest.fixture(scope="module")
 def site(settings, release):
     url, stop = start_server(Path(settings["var_dir"]),
@@ -78,7 +89,7 @@ def test_map_click_region_and_date(open_view):
     info = page.locator("#info").inner_text()
     assert "Heidekreis" in info
     page.select_option("#region", "")
-    page.wait_for_function("document.querySelectorAll('path.hatch:not([style*=\"none\"])').length >= 6")
+    wait_until(page, "document.querySelectorAll('path.hatch:not([style*=\"none\"])').length >= 6")
     assert page.locator("#overlaps tbody tr").count() >= 6
     assert "Heidekreis" in page.locator("#overlaps").inner_text()
     shot(page, "map-overlaps")
@@ -138,7 +149,7 @@ def test_question_runs_with_a_parameter(open_view):
     page.wait_for_selector("#results tbody tr")
     page.fill("#p-day", "2019-04-01")
     page.click("#question-form button[type=submit]")
-    page.wait_for_function("document.querySelector('#status').textContent.startsWith('3 ')")
+    wait_until(page, "document.querySelector('#status').textContent.startsWith('3 ')")
     assert "day=2019-04-01" in page.url
     assert "Naturparkregion" in page.locator("#results").inner_text()
     shot(page, "question-leader")

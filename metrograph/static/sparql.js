@@ -47,8 +47,11 @@
   function renderTerm(term) {
     if (!term) return el("span", "", "unbound");
     if (term.type === "uri") {
+      // only web IRIs become links: a javascript: or data: IRI from the data stays text
+      if (!/^https?:\/\//i.test(term.value)) return el("span", term.value, "uri");
       const link = el("a", term.value);
       link.href = term.value;
+      link.rel = "nofollow noopener noreferrer";
       return link;
     }
     const span = el("span", term.type === "bnode" ? "_:" + term.value : term.value, term.type);

@@ -22,9 +22,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["METROGRAPH"] = settings
     app.extensions["metrograph"] = AppState.open(settings)
 
-    from metrograph.web import catalog, errors, ops, resources, sparql, views
+    from metrograph.web import catalog, errors, ops, resources, security, sparql, views
 
     errors.init_app(app)
+    security.init_app(app, float(settings["body_timeout"]))
     ops.init_app(app)
     sparql.init_app(app)
     resources.init_app(app)

@@ -23,6 +23,7 @@ from flask import Blueprint, Flask, Response, current_app, redirect, render_temp
 
 from metrograph import dumps as dumps_mod
 from metrograph import negotiate, search, selfdesc
+from metrograph.config import public_url
 from metrograph.engine import cache_key_digest
 from metrograph.errors import BadRequest, NotAcceptable, NotFound, ServiceUnavailable
 from metrograph.web.http import conditional, cors
@@ -274,7 +275,7 @@ def _xml(body: str) -> Response:
 @bp.route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap() -> Response:
     state = _state()
-    root = request.host_url.rstrip("/")
+    root = public_url(_state().settings).rstrip("/")
     etag = cache_key_digest(state.release.id, "sitemap", root)
     lastmod = str(state.release.meta.get("built_at", ""))[:10]
 
@@ -296,7 +297,7 @@ def sitemap() -> Response:
 @bp.route("/sitemap-<int:part>.xml", methods=["GET", "HEAD"])
 def sitemap_part(part: int) -> Response:
     state = _state()
-    root = request.host_url.rstrip("/")
+    root = public_url(_state().settings).rstrip("/")
     urls = _cached("sitemap-urls", _sitemap_urls)
     chunk = urls[(part - 1) * SITEMAP_MAX_URLS: part * SITEMAP_MAX_URLS] if part >= 1 else []
     if len(urls) <= SITEMAP_MAX_URLS or not chunk:
@@ -330,7 +331,7 @@ Sitemap: {root}/sitemap.xml
 
 @bp.route("/robots.txt", methods=["GET", "HEAD"])
 def robots() -> Response:
-    root = request.host_url.rstrip("/")
+    root = public_url(_state().settings).rstrip("/")
     etag = cache_key_digest("robots", root)
     return conditional(etag, lambda: Response(ROBOTS.format(root=root),
                                               content_type="text/plain; charset=utf-8"),

@@ -195,6 +195,6 @@ def _storable(status: str, headers: list[tuple[str, str]]) -> str | None:
         elif lower == "set-cookie":
             return None
     if not public or etag is None or not etag.startswith('W/"') or length is None \
-            or not length.isdigit() or int(length) > MAX_ENTRY_BYTES:
+            or not length.isascii() or not length.isdigit() or int(length) > MAX_ENTRY_BYTES:
         return None
     return etag[2:].strip('"')

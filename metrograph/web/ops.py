@@ -10,16 +10,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import threading
 from collections import Counter
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app
+from flask import Blueprint, Flask, Response, current_app, request
 
 from metrograph import remote as remote_mod
-from metrograph.errors import MetrographError
+from metrograph.errors import Forbidden, MetrographError, NotFound
 
 bp = Blueprint("ops", __name__)
 _counts: Counter[tuple[str, int]] = Counter()
@@ -56,6 +57,11 @@ def readyz() -> Response:
 @bp.route("/metrics", methods=["GET", "HEAD"])
 def metrics() -> Response:
     state = _state()
+    access = state.settings["metrics_access"]
+    if access == "off":
+        raise NotFound("metrics are switched off on this server (setting metrics_access)")
+    if access == "local" and not _is_loopback(request.remote_addr):
+        raise Forbidden("metrics are readable from this machine only (setting metrics_access)")
     lines = [
         "# HELP metrograph_release_info The release this process serves.",
         "# TYPE metrograph_release_info gauge",
@@ -80,6 +86,13 @@ def metrics() -> Response:
               for (method, code), n in counted]
     return _no_store(Response("\n".join(lines) + "\n",
                               content_type="text/plain; version=0.0.4; charset=utf-8"))
+
+
+def _is_loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address((address or "").split("%")[0]).is_loopback
+    except ValueError:
+        return False
 
 
 def _no_store(response: Response) -> Response:
@@ -107,8 +120,6 @@ def count(method: str, status: int) -> None:
 
 
 def _request_method() -> str:
-    from flask import request
-
     method = request.method
     return method if method in {"GET", "HEAD", "POST", "OPTIONS"} else "other"
 

@@ -24,6 +24,7 @@ from metrograph.engine import cache_key_digest
 from metrograph.entities import PAGE_SIZE, Resources
 from metrograph.errors import BadRequest, NotAcceptable, NotFound
 from metrograph.iri_paths import BadPath, iri_for_path, path_for_iri
+from metrograph.params import whole_number
 from metrograph.schema_org import schema_json
 from metrograph.web.http import conditional
 
@@ -182,10 +183,7 @@ def _date() -> dt.date | None:
 
 
 def _page() -> int:
-    value = request.args.get("page", "1").strip() or "1"
-    if not value.isdigit() or int(value) < 1 or len(value) > 6:
-        raise BadRequest("page must be a positive whole number")
-    return int(value)
+    return whole_number(request.args.get("page"), "page", 1, 999_999, 1)
 
 
 # --- responses ---------------------------------------------------------------------------------

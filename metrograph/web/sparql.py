@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from metrograph import lookup, negotiate, sparql
+from metrograph.config import public_url
 from metrograph.engine import Engine, cache_key_digest
 from metrograph.errors import (
     DataError,
@@ -25,6 +26,7 @@ from metrograph.web.http import CACHE_CONTROL as CACHE_CONTROL
 from metrograph.web.http import conditional as _conditional
 from metrograph.web.http import cors as _cors
 from metrograph.web.resources import resources
+from metrograph.web.security import read_body
 
 bp = Blueprint("sparql", __name__, template_folder="../templates",
                static_folder="../static", static_url_path="/sparql-assets")
@@ -66,7 +68,7 @@ def _read_body(limit: int) -> bytes:
     if request.content_length is not None and request.content_length > cap:
         raise PayloadTooLarge(f"the request body has {request.content_length} bytes; queries "
                               f"are limited to {limit} bytes")
-    data = request.stream.read(cap + 1)
+    data = read_body(cap + 1)
     if len(data) > cap:
         raise PayloadTooLarge(f"the request body is larger than {cap} bytes; queries are "
                               f"limited to {limit} bytes")
@@ -183,12 +185,13 @@ def _describe() -> Response:
     formats = tuple(v for v in request.args.getlist("format") if v.strip())
     media_type = _negotiate(offered, formats, DESCRIPTION_NAMES, "the service description")
     etag = cache_key_digest(state.release.id, "service-description", media_type,
-                            request.base_url)
+                            public_url(state.settings))
     if media_type == HTML:
         return _conditional(etag, lambda: _page("", autorun=False))
 
     def run() -> Response:
-        graph = service_description(request.base_url, state.engine, state.settings)
+        graph = service_description(public_url(state.settings) + "sparql", state.engine,
+                                    state.settings)
         body = graph.serialize(format=DESCRIPTION_TYPES[media_type], encoding="utf-8")
         content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
         return Response(body, content_type=content_type)
