@@ -38,10 +38,11 @@ _BYPASS = ("HTTP_RANGE", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNM
 #: the request headers the key holds; a response varying on anything else is not kept
 _VARY_OK = frozenset({"accept", "accept-language"})
 #: dropped from a 304: representation metadata (as werkzeug drops it from the app's own 304)
-#: and the header the app sets only on full answers
+#: and the headers the app sets only on full answers (web/security.py's page policies)
 _NOT_ON_304 = frozenset({"allow", "content-encoding", "content-language", "content-length",
                          "content-md5", "content-range", "content-type", "last-modified",
-                         "content-disposition"})
+                         "content-disposition", "content-security-policy", "referrer-policy",
+                         "x-frame-options"})
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]

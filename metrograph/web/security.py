@@ -70,7 +70,7 @@ def init_app(app: Flask, body_timeout: float) -> None:
     @app.after_request
     def _policies(response: Response) -> Response:
         response.headers["X-Content-Type-Options"] = "nosniff"
-        if response.mimetype == "text/html":
+        if response.mimetype == "text/html" and response.status_code != 304:  # a 304 has none
             response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
             response.headers["Referrer-Policy"] = REFERRER_POLICY
             response.headers["X-Frame-Options"] = "DENY"
