@@ -35,6 +35,9 @@ def term(parameter: QueryParameter, value: str, base: str) -> ox.NamedNode | ox.
             except ValueError:  # pyoxigraph refused the IRI
                 raise DataError(f"parameter ?{parameter.name}: {value[:80]!r} is not a valid IRI "
                                 "(no spaces, quotes or brackets; percent-encode them)") from None
+            except DataError as exc:  # an unknown prefix: say which parameter it was
+                reason = str(exc).removeprefix("data: ")
+                raise DataError(f"parameter ?{parameter.name}: {reason}") from None
         raise DataError(f"parameter ?{parameter.name} needs an IRI or a CURIE like 'kreis:03358'")
     datatype = parameter.type.removeprefix("xsd:")
     pattern = _LEXICAL.get(datatype)

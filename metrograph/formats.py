@@ -50,7 +50,3 @@ class Result:
     format: Format
     kind: str  # "select", "ask" or "graph"
     cached: bool = False
-
-    @property
-    def media_type(self) -> str:
-        return self.format.media_type

@@ -73,18 +73,9 @@ STANDARD_PREFIXES: dict[str, str] = {
 }
 
 
-def own_namespace(base: str, prefix: str) -> Namespace:
-    """The namespace of one of our own prefixes under ``base``."""
-    return Namespace(base + OWN_PREFIXES[prefix])
-
-
 def prefixes(base: str) -> dict[str, str]:
     """Every prefix (standard and own) mapped to its absolute IRI under ``base``."""
     return {**STANDARD_PREFIXES, **{k: base + v for k, v in OWN_PREFIXES.items()}}
-
-
-def ontology_iri(base: str) -> URIRef:
-    return URIRef(base + "ontology")
 
 
 def graph_iri(base: str, name: str) -> URIRef:

@@ -195,3 +195,10 @@ def test_shutdown_leaves_no_crashed_worker(settings, release):
     log = (Path(settings["var_dir"]) / f"server-{port}.log").read_text()
     assert "Worker exiting" in log
     assert "SIGSEGV" not in log and "was sent SIG" not in log
+
+
+def test_bad_utf8_in_a_get_query_is_refused_not_replaced(web):
+    response = web.get("/sparql?query=SELECT%20%3Fx%20%7B%7D%20%23%FF%FE")
+    assert response.status_code == 400
+    assert "not valid UTF-8" in response.get_data(as_text=True)
+    assert web.get("/sparql?query=ASK%20%7B%7D%20%23%C3%A4").status_code == 200

@@ -13,7 +13,7 @@ import pytest
 from conftest import TEST_OVERRIDES
 
 from metrograph import config, store
-from metrograph.errors import ConfigError
+from metrograph.errors import ConfigError, StoreError
 from metrograph.template import Template
 
 COUNT = ("PREFIX mg: <{base}ontology#> SELECT (COUNT(DISTINCT ?g) AS ?n) "
@@ -73,5 +73,13 @@ def test_unknown_query_store_is_refused(release: store.Release) -> None:
         Template(release, {}, "tape")
 
 
-def test_verify_with_disk_loads_nothing_into_memory(release: store.Release) -> None:
-    store.verify(release, "disk")  # opens and reads the store; no StoreError
+def test_verify_with_disk_loads_nothing_into_memory(release: store.Release, tmp_path) -> None:
+    """A garbage dump fails the memory check (it is loaded) and passes the disk one (it is not)."""
+    copy = tmp_path / release.path.name
+    copy.mkdir()
+    (copy / release.store_path.name).symlink_to(release.store_path.resolve())
+    (copy / store.DUMP_FILENAME).write_text("this is not N-Quads\n")
+    damaged = store.Release(copy, release.meta)
+    store.verify(damaged, "disk")  # opens and reads the store only
+    with pytest.raises(StoreError, match=store.DUMP_FILENAME):
+        store.verify(damaged, "memory")

@@ -37,10 +37,10 @@ def number(void, node, prop) -> int:
     return int(values[0])
 
 
-def test_parses_with_an_independent_parser(release):
+def test_parses_with_an_independent_parser(release, void):
     quads = list(ox.parse(path=str(release.path / selfdesc.VOID_FILENAME), format=ox.RdfFormat.TURTLE,
                           base_iri="https://example.org/"))
-    assert len(quads) > 100
+    assert len(quads) == len(void)  # pyoxigraph reads the same triples rdflib does
 
 
 def test_dataset_totals_match_sparql(void, dataset, graph, base):

@@ -149,6 +149,9 @@ def test_question_json_binds_parameters(client):
 def test_question_bad_parameters_are_400(client, query):
     response = client.get("/api/questions/41-network-members-on-date.json?" + query)
     assert response.status_code == 400, response.data
+    text = response.get_data(as_text=True)
+    named = query.split("=")[0]
+    assert named in text or "day" in text, text  # the message names what to fix
 
 
 def test_injection_attempt_is_a_value_not_query_text(client):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
@@ -17,6 +18,7 @@ from metrograph import lookup, negotiate, sparql
 from metrograph.config import public_url
 from metrograph.engine import Engine, cache_key_digest
 from metrograph.errors import (
+    BadRequest,
     DataError,
     NotAcceptable,
     PayloadTooLarge,
@@ -61,6 +63,15 @@ def _state() -> Any:
     return current_app.extensions["metrograph"]
 
 
+def _refuse_bad_utf8(query_string: bytes) -> None:
+    """Percent-escapes must decode as UTF-8 (werkzeug would keep U+FFFD in their place)."""
+    try:
+        unquote_to_bytes(query_string.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"the URL's parameters are not valid UTF-8 after percent-decoding "
+                         f"({exc.reason} at byte {exc.start}); encode the query as UTF-8") from None
+
+
 def _read_body(limit: int) -> bytes:
     """The request body, refusing (413) anything longer than a query can be."""
     # a url-encoded query can be three times its own size, plus the other fields
@@ -87,6 +98,7 @@ def endpoint() -> Response:
     # any other method never gets here: werkzeug answers 405 with "Allow: GET, HEAD, POST,
     # OPTIONS" (web/errors.py keeps that header)
     settings = _state().settings
+    _refuse_bad_utf8(request.query_string)
     body = _read_body(settings["max_query_bytes"]) if request.method == "POST" else b""
     parsed = sparql.parse_request(request.method, request.headers.get("Content-Type"),
                                   request.args.items(multi=True), body,
