@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from metrograph.entity_view import SourceRef, Term
 from metrograph.iri_paths import path_for_iri
 from metrograph.namespaces import prefixes as all_prefixes
+from metrograph.rdfize import source_of_graph
 from metrograph.term_labels import LABEL_PREDICATES, TERM_LABELS, local_name, pick
 
 __all__ = ["StoreLookups", "nn"]
@@ -72,8 +73,10 @@ class StoreLookups:
         return [{n: row[n] for n in names} for row in result]
 
     def source_for_graph(self, graph: str) -> str | None:
+        """The source document a graph's statements come from (the build's rule: our own
+        graphs, such as the catalogue's, come from the project itself)."""
         if graph.startswith(self.base + "graph/"):
-            return self.base + "source/" + graph[len(self.base + "graph/"):]
+            return self.base + "source/" + source_of_graph(graph[len(self.base + "graph/"):])
         return None
 
     # -- existence and kinds --

@@ -16,9 +16,10 @@ CHOICE_QUERIES = {
              "rdfs:label ?l FILTER (LANG(?l) = 'de') } GROUP BY ?id ORDER BY ?label",
     "leader": "SELECT ?id (MIN(?l) AS ?label) WHERE { ?id a mg:LeaderRegion ; "
               "rdfs:label ?l FILTER (LANG(?l) = 'de') } GROUP BY ?id ORDER BY ?label",
-    "organisation": "SELECT ?id (MIN(?l) AS ?label) WHERE { "
+    # the distinct organisations first: joining every membership with labels timed out
+    "organisation": "SELECT ?id (MIN(?l) AS ?label) WHERE { { SELECT DISTINCT ?id WHERE { "
                     "{ ?m a org:Membership ; org:organization ?id } UNION { ?p org:postIn ?id } "
-                    "?id rdfs:label ?l FILTER (LANG(?l) = 'de') } GROUP BY ?id ORDER BY ?label",
+                    "} } ?id rdfs:label ?l FILTER (LANG(?l) = 'de') } GROUP BY ?id ORDER BY ?label",
 }
 
 
