@@ -48,7 +48,7 @@ def ensure_venv() -> Path:
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help"}:
         print(__doc__)
-        print("commands: test [pytest args], serve, build, validate, query, export (see README)")
+        print("commands: test [pytest args], serve, build, validate, query, export (see docs/operations.md)")
         return 0 if argv else 2
     python = ensure_venv()
     command, rest = argv[0], argv[1:]

@@ -1,7 +1,7 @@
 """Settings registry: every setting has a name, a default and a help text.
 
 Values come from environment variables ``METROGRAPH_<NAME>`` (upper case) or from an explicit
-mapping (tests, ``create_app(test_config)``). The README's configuration table is generated from
+mapping (tests, ``create_app(test_config)``). The configuration table of docs/operations.md is generated from
 and tested against :data:`SETTINGS`.
 """
 
@@ -110,7 +110,7 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 
 
 def markdown_table() -> str:
-    """The README's configuration table (tests check the README carries exactly this)."""
+    """The configuration table of docs/operations.md (a test checks it carries exactly this)."""
     shown = {"project_dir": "the repository", "var_dir": "`var/` in the repository"}
     lines = ["| environment variable | default | meaning |", "|---|---|---|"]
     for s in SETTINGS:

@@ -219,7 +219,7 @@ def zensus2022(table: Table, base: str) -> Iterator[ox.Quad]:
 
 @converter("reference/wikidata-kreise")
 def wikidata_kreise(table: Table, base: str) -> Iterator[ox.Quad]:
-    """skos:exactMatch, not owl:sameAs: see the README, "Reference data"."""
+    """skos:exactMatch, not owl:sameAs: see docs/reference-data.md."""
     t = Terms(table, base, "wikidata-kreise")
     for row in _rows(table):
         yield t.q(t.iri("kreis:" + row["kreis"]), SKOS + "exactMatch",

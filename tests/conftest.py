@@ -98,3 +98,19 @@ def virtuoso() -> Iterator[Any]:
 
     with harness.private_instance() as instance:
         yield instance
+
+
+#: Modules left out of the fast subset (``-m "not slow"``): real servers, browsers, Virtuoso,
+#: builds of their own, property runs in the thousands.
+SLOW_MODULES = frozenset({
+    "test_backends", "test_publish", "test_pages_browser", "test_views_browser", "test_faults",
+    "test_virtuoso_harness", "test_packaging", "test_sparql_lexer", "test_build",
+    "test_sparql_server", "test_dereference_server", "test_hardening", "test_crawl", "test_fuzz",
+    "test_reference_import", "test_synth",
+})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__ in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
