@@ -177,18 +177,24 @@ def test_time_limit_kills_the_worker_and_the_engine_keeps_serving(engine):
     wait_full(engine)  # the killed worker was replaced
 
 
-def test_another_query_is_answered_while_one_runs_long(engine):
+def run_slow(engine: Engine, comment: str) -> tuple[threading.Thread, dict[str, object]]:
+    """CARTESIAN in a thread (stopped at the time limit); its 503 lands in outcome['slow']."""
     outcome: dict[str, object] = {}
 
     def slow() -> None:
         try:
-            engine.execute(CARTESIAN + " # concurrent")
+            engine.execute(CARTESIAN + " # " + comment)
         except ServiceUnavailable as exc:
             outcome["slow"] = exc
 
     thread = threading.Thread(target=slow)
     thread.start()
     time.sleep(0.3)
+    return thread, outcome
+
+
+def test_another_query_is_answered_while_one_runs_long(engine):
+    thread, outcome = run_slow(engine, "concurrent")
     result = engine.execute("ASK { ?s ?p ?o } # while busy")
     outcome["fast_done_while_slow_running"] = thread.is_alive()
     thread.join()
@@ -288,17 +294,7 @@ def test_light_queries_take_the_express_lane_while_the_general_one_is_full(var_d
     busy = new_engine(var_dir, query_workers=1, query_queue=0, express_workers=1)
     try:
         wait_full(busy)
-        outcome: dict[str, object] = {}
-
-        def slow() -> None:
-            try:
-                busy.execute(CARTESIAN + " # fills the general lane")
-            except ServiceUnavailable as exc:
-                outcome["slow"] = exc
-
-        thread = threading.Thread(target=slow)
-        thread.start()
-        time.sleep(0.3)
+        thread, outcome = run_slow(busy, "fills the general lane")
         assert json.loads(busy.execute("ASK { ?s ?p ?o } # express").body)["boolean"] is True
         rows = busy.execute("SELECT ?s { ?s ?p ?o } LIMIT 3 # express").body
         assert len(json.loads(rows)["results"]["bindings"]) == 3
