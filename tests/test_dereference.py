@@ -69,9 +69,25 @@ def test_hash_terms_are_served_by_their_document(client):
     ("/id/kreis/03358.html?page=0", 400), ("/id/kreis/03358.html?lang=fr", 400),
 ])
 def test_bad_and_unknown_paths(client, path, status):
-    response = client.get(path, headers={"Accept": "text/html"})
-    assert response.status_code == status, response.data
-    assert response.mimetype == "text/plain"
+    """Browsers get a page of the site (navigation, search, the server's note, in the page's
+    language); RDF clients and curl get the sentence as plain text."""
+    page = client.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == status, page.data
+    assert page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert 'role="search"' in html and 'href="/sparql"' in html and "<script>" not in html
+    assert ("Nicht gefunden" if status == 404 else "Ungültige Anfrage") in html
+    for accept in () if "?" in path else ("*/*", "text/turtle", "application/ld+json"):
+        # (page parameters such as ?date= are read by the HTML page alone)
+        plain = client.get(path, headers={"Accept": accept})
+        assert plain.status_code == status and plain.mimetype == "text/plain", accept
+        assert plain.get_data(as_text=True).startswith(f"{status} ")
+
+
+def test_error_pages_speak_english_on_request(client):
+    html = client.get("/id/kreis/99999?lang=en", headers={"Accept": "text/html"}).get_data(
+        as_text=True)
+    assert "Not found" in html and "Nicht gefunden" not in html and '<html lang="en">' in html
 
 
 def test_conditional_get(client):

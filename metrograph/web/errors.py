@@ -1,16 +1,70 @@
-"""One error shape for every HTTP error: status, plain-text message, never a traceback."""
+"""One error shape for every HTTP error: the status and a sentence, never a traceback.
+
+Browsers (who prefer ``text/html`` to ``text/plain``) get the sentence inside a page of the
+site, with navigation and search, in the page language; every other client (curl's ``*/*``,
+RDF and SPARQL clients) gets it as ``text/plain``.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from urllib.parse import urlencode
+
+from flask import Flask, Response, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from metrograph.errors import HTTPError
+from metrograph.web.resources import LANGUAGES, TEXT
+
+#: what a person reads first on an error page, per status class and language
+_PAGE_TEXT = {
+    "de": {404: ("Nicht gefunden", "Diese Adresse kennt der Graph nicht. Die Suche hilft "
+                 "weiter."),
+           400: ("Ungültige Anfrage", "Die Anfrage ist so nicht beantwortbar; der Hinweis "
+                 "unten sagt, was zu ändern ist."),
+           503: ("Gerade nicht verfügbar", "Der Server ist ausgelastet oder die Anfrage war "
+                 "zu aufwendig; der Hinweis unten sagt mehr."),
+           0: ("Fehler", "Die Anfrage konnte nicht beantwortet werden.")},
+    "en": {404: ("Not found", "The graph knows nothing at this address. Search may help."),
+           400: ("Bad request", "The request cannot be answered as it is; the note below "
+                 "says what to change."),
+           503: ("Not available right now", "The server is busy or the request was too "
+                 "costly; the note below says more."),
+           0: ("Error", "The request could not be answered.")},
+}
+_WORDS = {"de": ("Hinweis des Servers", "Startseite"), "en": ("The server's note", "Home")}
+
+
+def _wants_page() -> bool:
+    if not has_request_context():
+        return False
+    best = request.accept_mimetypes.best_match(["text/plain", "text/html"])
+    return best == "text/html" and request.accept_mimetypes["text/html"] > \
+        request.accept_mimetypes["text/plain"]
+
+
+def _page(status: int, message: str) -> str | None:
+    lang = request.args.get("lang", "")
+    if lang not in LANGUAGES:
+        lang = request.accept_languages.best_match(LANGUAGES, default="de") or "de"
+    other = "en" if lang == "de" else "de"
+    texts = _PAGE_TEXT[lang]
+    heading, advice = texts.get(status, texts[400 if 400 <= status < 500 else 0])
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    try:
+        return render_template(
+            "error.html", lang=lang, other_lang=other, t=TEXT[lang], status=status,
+            heading=heading, advice=advice, message=message, detail_label=_WORDS[lang][0],
+            home=_WORDS[lang][1], switch_url=request.path + "?" + urlencode({**args, "lang": other}))
+    except Exception:  # pragma: no cover - the plain answer is always there
+        return None
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    body = f"{status} {message}\n"
-    response = Response(body, status=status, mimetype="text/plain")
+    page = _page(status, message) if _wants_page() else None
+    if page is not None:
+        response = Response(page, status=status, mimetype="text/html")
+    else:
+        response = Response(f"{status} {message}\n", status=status, mimetype="text/plain")
     response.headers["Access-Control-Allow-Origin"] = "*"
     # messages may quote the request (a path, a prefix): never let a browser sniff it as HTML
     response.headers["X-Content-Type-Options"] = "nosniff"
