@@ -155,7 +155,24 @@ def test_a_javascript_iri_in_query_results_runs_nothing(site, browser):
                       " s.textContent = 'window.injected = 1'; document.body.append(s); }")
         assert page.evaluate("window.injected") is None
         assert not any(p.startswith("dialog") for p in problems), problems
-        # only the refused injection (and /sparql's missing favicon, outside the site layout)
-        assert all("Content Security Policy" in p or "404" in p for p in problems), problems
+        assert all("Content Security Policy" in p for p in problems), problems  # the injection
+    finally:
+        context.close()
+
+
+def test_the_query_page_is_part_of_the_site_in_either_language(site, browser):
+    context, page, response, problems = open_page(browser, site + "/sparql?query=" +
+                                                  "ASK%20%7B%7D", "sparql-de")
+    try:
+        assert response.status == 200 and page.locator("html").get_attribute("lang") == "de"
+        assert page.locator("header.site nav a").count() >= 5  # the site's navigation
+        assert page.locator("h1").inner_text() == "Den Graphen abfragen"
+        page.locator("#status").filter(has_text="fertig in").wait_for(timeout=15000)
+        page.locator("a.lang-switch").click()
+        page.wait_for_load_state("load")
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator("h1").inner_text() == "Query the graph"
+        assert "ASK" in page.locator("#query").input_value()  # the query came along
+        assert problems == []
     finally:
         context.close()

@@ -12,6 +12,8 @@
   const results = document.getElementById("results");
   const status = document.getElementById("status");
   const downloads = document.getElementById("downloads");
+  // the page's words, in its language (templates/sparql.html)
+  const T = JSON.parse(document.getElementById("sparql-text").textContent);
 
   function el(tag, text, className) {
     const node = document.createElement(tag);
@@ -45,7 +47,7 @@
   }
 
   function renderTerm(term) {
-    if (!term) return el("span", "", "unbound");
+    if (!term) { const none = el("span", "", "unbound"); none.title = T.unbound; return none; }
     if (term.type === "uri") {
       // only web IRIs become links: a javascript: or data: IRI from the data stays text
       if (!/^https?:\/\//i.test(term.value)) return el("span", term.value, "uri");
@@ -71,7 +73,7 @@
     }
     const vars = data.head.vars || [];
     const rows = data.results.bindings;
-    results.appendChild(el("p", rows.length + (rows.length === 1 ? " row" : " rows"), "count"));
+    results.appendChild(el("p", rows.length + " " + (rows.length === 1 ? T.row : T.rows), "count"));
     const table = el("table");
     const head = table.createTHead().insertRow();
     vars.forEach(function (name) { head.appendChild(el("th", "?" + name)); });
@@ -92,7 +94,7 @@
     }
     const query = textarea.value;
     const graph = ["CONSTRUCT", "DESCRIBE"].includes(queryForm(query));
-    status.textContent = "running…";
+    status.textContent = T.running;
     results.replaceChildren();
     updateDownloads();
     const started = performance.now();
@@ -105,17 +107,17 @@
         },
         body: new URLSearchParams({ query: query }),
       });
-      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      const seconds = ((performance.now() - started) / 1000).toFixed(2).replace(".", T.decimal);
       if (!response.ok) {
-        status.textContent = "error " + response.status + " after " + seconds + " s";
+        status.textContent = T.error + " " + response.status + " " + T.after + " " + seconds + " s";
         results.appendChild(el("pre", await response.text(), "error"));
         return;
       }
-      status.textContent = "done in " + seconds + " s";
+      status.textContent = T.done + " " + seconds + " s";
       if (graph) results.appendChild(el("pre", await response.text(), "graph"));
       else renderJson(await response.json());
     } catch (error) {
-      status.textContent = "failed";
+      status.textContent = T.failed;
       results.appendChild(el("pre", String(error), "error"));
     }
   }

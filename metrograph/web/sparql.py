@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlencode
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
@@ -27,7 +27,8 @@ from metrograph.formats import BOOLEAN_FORMATS, FORMATS, GRAPH_FORMATS, RESULT_F
 from metrograph.web.http import CACHE_CONTROL as CACHE_CONTROL
 from metrograph.web.http import conditional as _conditional
 from metrograph.web.http import cors as _cors
-from metrograph.web.resources import resources
+from metrograph.web.resources import TEXT as SITE_TEXT
+from metrograph.web.resources import page_language, resources
 from metrograph.web.security import read_body
 
 bp = Blueprint("sparql", __name__, template_folder="../templates",
@@ -196,10 +197,12 @@ def _describe() -> Response:
     offered = [*DESCRIPTION_TYPES, HTML]
     formats = tuple(v for v in request.args.getlist("format") if v.strip())
     media_type = _negotiate(offered, formats, DESCRIPTION_NAMES, "the service description")
+    lang = page_language() if media_type == HTML else ""
     etag = cache_key_digest(state.release.id, "service-description", media_type,
-                            public_url(state.settings))
+                            public_url(state.settings), lang)
     if media_type == HTML:
-        return _conditional(etag, lambda: _page("", autorun=False))
+        return _conditional(etag, lambda: _page("", autorun=False),
+                            vary=("Accept", "Accept-Language"))
 
     def run() -> Response:
         graph = service_description(public_url(state.settings) + "sparql", state.engine,
@@ -286,11 +289,61 @@ def _examples(project_dir: str) -> list[dict[str, str]]:
         return []
 
 
+#: the query page's words (the sentences of the server's errors stay English)
+PAGE_TEXT: dict[str, dict[str, Any]] = {
+    "de": {
+        "title": "SPARQL-Endpunkt", "heading": "Den Graphen abfragen",
+        "lead_endpoint": "SPARQL 1.1, nur lesend, unter", "or": "oder",
+        "lead_default": "Der Standardgraph ist die Vereinigung aller benannten Graphen; die "
+                        "üblichen Präfixe", "lead_prefixes": "sind vordeklariert.",
+        "limits": "Grenzen", "per_query": "je Abfrage", "rows": "Zeilen",
+        "result_bytes": "Bytes Ergebnis", "query_bytes": "Bytes Abfrage",
+        "refused": "SERVICE und Änderungen werden abgelehnt.", "release": "Stand",
+        "query": "Abfrage", "show_as": "Anzeigen als", "table": "Tabelle (diese Seite)",
+        "run": "Abfrage ausführen", "download": "Herunterladen", "results": "Ergebnisse",
+        "examples": "Beispielabfragen", "programs": "Für Programme",
+        "programs_text": "Mit Accept oder format= wählen Sie das Format",
+        "programs_default": "Ohne Accept kommen Ergebnisse als SPARQL-JSON, Graphen als Turtle.",
+        "description": "Dienstbeschreibung",
+        "noscript": "Ohne JavaScript schickt „Abfrage ausführen“ die Abfrage an den Endpunkt; "
+                    "wählen Sie dafür ein Format wie csv oder json.",
+        "script": {"unbound": "ungebunden", "row": "Zeile", "rows": "Zeilen",
+                   "running": "läuft …", "error": "Fehler", "after": "nach",
+                   "done": "fertig in", "failed": "fehlgeschlagen", "decimal": ","},
+    },
+    "en": {
+        "title": "SPARQL endpoint", "heading": "Query the graph",
+        "lead_endpoint": "Read-only SPARQL 1.1 at", "or": "or",
+        "lead_default": "The default graph is the union of all named graphs; the usual prefixes",
+        "lead_prefixes": "are predeclared.",
+        "limits": "Limits", "per_query": "per query", "rows": "rows",
+        "result_bytes": "bytes of results", "query_bytes": "bytes of query",
+        "refused": "SERVICE and updates are refused.", "release": "Release",
+        "query": "Query", "show_as": "Show as", "table": "table (this page)",
+        "run": "Run query", "download": "Download", "results": "Results",
+        "examples": "Example queries", "programs": "For programs",
+        "programs_text": "Choose the format with Accept or format=",
+        "programs_default": "Without Accept, results come as SPARQL JSON and graphs as Turtle.",
+        "description": "Service description",
+        "noscript": "Without JavaScript, “Run query” sends the query to the endpoint; choose a "
+                    "format such as csv or json for it.",
+        "script": {"unbound": "unbound", "row": "row", "rows": "rows", "running": "running …",
+                   "error": "error", "after": "after", "done": "done in", "failed": "failed",
+                   "decimal": "."},
+    },
+}
+
+
 def _page(query: str, autorun: bool) -> Response:
     state = _state()
     settings = state.settings
+    lang = page_language()
+    other = "en" if lang == "de" else "de"
+    args = {k: v for k, v in request.args.items() if k != "lang"}
     html = render_template(
         "sparql.html",
+        lang=lang, other_lang=other, t=SITE_TEXT[lang], s=PAGE_TEXT[lang],
+        switch_url=request.path + "?" + urlencode({**args, "lang": other}),
         endpoint=url_for("sparql.endpoint"),
         query=query,
         autorun=autorun,
@@ -304,7 +357,10 @@ def _page(query: str, autorun: bool) -> Response:
         },
         downloads=[(f.name, f.media_type) for f in (*RESULT_FORMATS, *GRAPH_FORMATS)],
     )
-    return Response(html, content_type="text/html; charset=utf-8")
+    response = Response(html, content_type="text/html; charset=utf-8")
+    if "lang" not in request.args:
+        response.vary.add("Accept-Language")
+    return response
 
 
 def init_app(app: Flask) -> None:
