@@ -339,3 +339,20 @@ def test_a_query_over_its_memory_limit_is_stopped_with_503_and_the_next_one_runs
         assert json.loads(engine.execute(doubling(10)).body)["results"]["bindings"]
     finally:
         engine.close()
+
+
+def test_a_value_over_16_mib_is_served_in_every_result_format(var_dir):
+    """pyoxigraph's TSV reader stops at 16 MiB a line; the row-capping pass must not make
+    JSON, XML and CSV fail where TSV works."""
+    engine = new_engine(var_dir, max_result_bytes=100 * 2**20, query_memory_mb=1024, query_timeout=30,
+                        express_workers=0)
+    try:
+        binds = " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(21))
+        query = f"SELECT (?a21 AS ?x) WHERE {{ BIND('0123456789abcdef' AS ?a0) {binds} }}"
+        sizes = {name: len(engine.execute(query, results_format=name).body)
+                 for name in ("tsv", "json", "xml", "csv")}
+        assert all(size > 32 * 2**20 for size in sizes.values()), sizes
+        value = json.loads(engine.execute(query, results_format="json").body)
+        assert len(value["results"]["bindings"][0]["x"]["value"]) == 32 * 2**20
+    finally:
+        engine.close()
