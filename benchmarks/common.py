@@ -141,17 +141,15 @@ def _wait_ready(server: Server, probe: str, timeout: float) -> Server:
 def start_ours(var_dir: Path, settings: dict[str, Any] | None = None, timeout: float = 300,
                log_dir: Path | None = None) -> Server:
     """``metrograph serve`` in production configuration (gunicorn) on a free port."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.update({f"METROGRAPH_{k.upper()}": str(v) for k, v in {
-        **(settings or {}), "var_dir": var_dir, "host": "127.0.0.1", "port": port}.items()})
-    log = (Path(log_dir or var_dir) / f"ours-{port}.log").open("wb")
-    process = subprocess.Popen(
-        [str(PROJECT_VENV_PYTHON), "-c", "import sys; from metrograph import config, serving; "
-         "sys.argv = ['metrograph-serve']; sys.exit(serving.run(config.load()))"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    return _wait_ready(Server("ours", f"http://127.0.0.1:{port}", process, log),
-                       "/sparql?query=ASK%7B%7D", timeout)
+    from metrograph import local_server
+
+    port_log = Path(log_dir or var_dir) / f"ours-{time.monotonic_ns()}.log"
+    try:
+        ours = local_server.start(var_dir, settings, python=PROJECT_VENV_PYTHON,
+                                  log_path=port_log, timeout=timeout)
+    except RuntimeError as exc:
+        raise RuntimeError(f"ours did not start; see {port_log}") from exc
+    return Server("ours", ours.url, ours.process, ours.log)
 
 
 def start_peer(binary: Path, location: Path, log_dir: Path, timeout: float = 120) -> Server:

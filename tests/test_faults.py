@@ -20,7 +20,6 @@ import http.client
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,18 +29,12 @@ from pathlib import Path
 import pytest
 from sparql_fixtures import BASE, make_release
 
-from metrograph import store
+from metrograph import local_server, store
 
 pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parent.parent
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 LIMITS = {"query_timeout": 2.0, "query_workers": 2, "workers": 2, "base_iri": BASE}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(port: int, path: str, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
@@ -86,27 +79,14 @@ class Served:
     """``metrograph serve``'s gunicorn on a free port, over ``var_dir``."""
 
     def __init__(self, var_dir: Path) -> None:
-        self.port = free_port()
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        env.update({f"METROGRAPH_{k.upper()}": str(v) for k, v in {
-            **LIMITS, "var_dir": var_dir, "host": "127.0.0.1", "port": self.port}.items()})
-        self.log_path = var_dir / f"server-{self.port}.log"
-        self.log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from metrograph import config, serving; "
-             "sys.argv = ['metrograph-serve']; sys.exit(serving.run(config.load()))"],
-            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if get(self.port, q("ASK {}"))[0] == 200:
-                    break
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                pytest.fail("server did not start:\n" + self.log_path.read_text())
-            time.sleep(0.2)
+        try:
+            server = local_server.start(var_dir, LIMITS, probe="/sparql?query=ASK%7B%7D",
+                                        timeout=60)
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
+        self.server = server
+        self.port, self.process, self.log_path, self.log = (server.port, server.process,
+                                                            server.log_path, server.log)
         # both gunicorn workers and their query processes are up once each answered a query
         deadline = time.monotonic() + 30
         while len(self.query_processes()) < 4 and time.monotonic() < deadline:
@@ -120,14 +100,7 @@ class Served:
         return [p for p in descendants(self.process.pid) if p not in direct]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        self.log.close()
+        self.server.stop()
 
 
 def descendants_direct(pid: int) -> list[int]:
@@ -275,7 +248,7 @@ def test_serve_on_a_broken_release_fails_with_one_clear_line(var_dir: Path, dama
     env = {**os.environ, "PYTHONPATH": str(ROOT), "METROGRAPH_BASE_IRI": BASE}
     proc = subprocess.run(
         [sys.executable, "-m", "metrograph.cli", "--var-dir", str(var_dir), "serve",
-         "--port", str(free_port())], env=env, cwd=ROOT, capture_output=True, text=True,
+         "--port", str(local_server.free_port())], env=env, cwd=ROOT, capture_output=True, text=True,
         timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
