@@ -110,14 +110,9 @@ class Server:
         return int(self.url.rsplit(":", 1)[1])
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        self.log.close()
+        from metrograph import local_server
+
+        local_server.stop(self.process, self.log)
 
     def memory(self) -> dict[str, float]:
         return tree_memory(self.process.pid)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["LocalServer", "free_port", "start"]
+__all__ = ["LocalServer", "free_port", "start", "stop"]
 
 ROOT = Path(__file__).resolve().parent.parent
 _SERVE = ("import sys; from metrograph import config, serving; "
@@ -40,15 +40,19 @@ class LocalServer:
         return int(self.url.rsplit(":", 1)[1])
 
     def stop(self) -> None:
-        """SIGTERM (gunicorn's graceful stop), SIGKILL after 20 s; closes the log."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        self.log.close()
+        stop(self.process, self.log)
+
+
+def stop(process: subprocess.Popen, log: IO[bytes]) -> None:
+    """SIGTERM (gunicorn's graceful stop), SIGKILL after 20 s; then close the log."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+    log.close()
 
 
 def start(var_dir: Path, settings: dict[str, Any] | None = None, *,
