@@ -20,7 +20,7 @@ from metrograph.entity_view import SourceRef, Term
 from metrograph.iri_paths import path_for_iri
 from metrograph.namespaces import prefixes as all_prefixes
 from metrograph.rdfize import source_of_graph
-from metrograph.term_labels import LABEL_PREDICATES, TERM_LABELS, local_name, pick
+from metrograph.term_labels import LABEL_PREDICATES, ORG, TERM_LABELS, local_name, pick
 
 __all__ = ["StoreLookups", "nn"]
 
@@ -122,7 +122,19 @@ class StoreLookups:
         if iri in TERM_LABELS:
             de, en = TERM_LABELS[iri]
             return en if lang == "en" else de
-        return local_name(iri)
+        composed = self._membership_title(iri, lang)
+        return composed if composed is not None else local_name(iri)
+
+    def _membership_title(self, iri: str, lang: str) -> str | None:
+        """An unlabelled membership reads as its member and organisation, never as its slug."""
+        node = nn(iri)
+        member = next(self._quads(node, nn(ORG + "member")), None)
+        organisation = next(self._quads(node, nn(ORG + "organization")), None)
+        if member is None or organisation is None:
+            return None
+        word = "Membership" if lang == "en" else "Mitgliedschaft"
+        return (f"{word}: {self.label(member.object.value, lang)} in "
+                f"{self.label(organisation.object.value, lang)}")
 
     def predicate_label(self, iri: str, lang: str) -> str:
         if iri in TERM_LABELS and not self.labels(iri):

@@ -175,3 +175,19 @@ def test_home_page(client):
     html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'href="/id/region/hbgw"' in html and 'href="/sparql"' in html
     assert 'href="/search"' in html
+
+
+@pytest.mark.parametrize("lang, title", [
+    ("de", "Mitgliedschaft: Heidekreis in Metropolregion Hamburg"),
+    ("en", "Membership: Heidekreis in Hamburg Metropolitan Region"),
+])
+def test_a_membership_page_is_titled_by_its_parties_not_its_slug(client, lang, title):
+    html = client.get(f"/id/membership/region-hamburg.kreis-03358.heidekreis-kooperationen"
+                      f"?lang={lang}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert f"<title>{title} · metrograph</title>" in html
+    assert "<title>region-hamburg" not in html
+
+
+def test_a_label_without_a_source_shows_no_empty_brackets(client):
+    html = client.get("/graph/heidekreis-kooperationen", headers={"Accept": "text/html"})
+    assert "<small>()</small>" not in html.get_data(as_text=True)
