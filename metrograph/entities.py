@@ -17,6 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from metrograph.collation import sort_key
 from metrograph.dates import as_of_valid
 from metrograph.descriptions import Descriptions
 from metrograph.entity_view import EntityView, Group, SourceRef, Statement
@@ -116,7 +117,7 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
             if not statements:
                 continue
             statements.sort(key=lambda st: (st.term.lang not in {lang, None},
-                                            st.term.label.casefold(), st.term.value))
+                                            sort_key(st.term.label), st.term.value))
             groups.append(Group(predicate, self.predicate_label(predicate, lang), statements,
                                 total=len(statements),
                                 predicate_href=path_for_iri(self.base, predicate)))
@@ -129,7 +130,7 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
             if predicate == RDF + "type":
                 view.types = [st.term for st in statements]
         order = {RDF + "type": 0, RDFS + "label": 1, SKOS + "prefLabel": 1}
-        groups.sort(key=lambda g: (order.get(g.predicate, 2), g.label.casefold()))
+        groups.sort(key=lambda g: (order.get(g.predicate, 2), sort_key(g.label)))
         view.outgoing = groups
         view.descriptions = [d for d in view.descriptions
                              if d.term.lang in {lang, None}] or view.descriptions
@@ -153,7 +154,7 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
                 for row in rows:
                     row.valid = as_of_valid(row.start, row.end, date)
                 view.hidden += sum(1 for row in rows if not row.valid)
-        view.sources = sorted(all_sources.values(), key=lambda r: r.label.casefold())
+        view.sources = sorted(all_sources.values(), key=lambda r: sort_key(r.label))
 
         # geometry
         for q in self._quads(node, nn(GEO + "hasGeometry")):
@@ -190,12 +191,15 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
         if count <= SORT_BY_LABEL_MAX:
             # the aggregate in a subquery: some stores (Virtuoso) cannot order by an
             # expression over an aggregate's alias
+            # all of them, put in German order here (collation.py), then the page's slice
             rows = self._select(
                 "SELECT ?s ?label WHERE { { SELECT ?s (MIN(?l) AS ?label) WHERE { ?s ?p ?o "
                 "FILTER(isIRI(?s)) OPTIONAL { ?s rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "
-                "?lang) || LANG(?l) = 'de') } } GROUP BY ?s } } ORDER BY LCASE(STR(?label)) ?s "
-                f"LIMIT {PAGE_SIZE} OFFSET {offset}",
+                "?lang) || LANG(?l) = 'de') } } GROUP BY ?s } }",
                 p=nn(predicate), o=nn(iri), lang=ox.Literal(lang))
+            rows.sort(key=lambda r: (sort_key(r["label"].value if r["label"] else ""),
+                                     r["s"].value))
+            rows = rows[offset:offset + PAGE_SIZE]
         else:
             # index order: stable for an immutable release, and no string decoding
             rows = self._select(f"SELECT ?s WHERE {{ ?s ?p ?o }} "

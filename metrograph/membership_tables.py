@@ -10,6 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from metrograph.collation import sort_key
 from metrograph.entity_view import MembershipRow, SourceRef, Term
 from metrograph.store_lookups import StoreLookups, nn
 from metrograph.term_labels import DCT, ORG, RDF, RDFS, TIME, pick
@@ -65,7 +66,7 @@ class MembershipTables(StoreLookups):
                 status=self.term(status, lang) if status is not None else None,
                 confidence=confidence.value if confidence is not None else None,
                 sources=sorted(refs, key=lambda r: r.label), note=note.value if note else None))
-        rows.sort(key=lambda r: (r.other.label.casefold(), r.start or "", r.membership.value))
+        rows.sort(key=lambda r: (sort_key(r.other.label), r.start or "", r.membership.value))
         return rows
 
     def _post_rows(self, iri: str, lang: str,
@@ -93,5 +94,5 @@ class MembershipTables(StoreLookups):
                     role=self.term(role, lang) if role is not None else None,
                     start=start, end=end, status=None, confidence=None,
                     sources=sorted(refs, key=lambda r: r.label)))
-        rows.sort(key=lambda r: (r.membership.label.casefold(), r.other.label.casefold()))
+        rows.sort(key=lambda r: (sort_key(r.membership.label), sort_key(r.other.label)))
         return rows

@@ -7,6 +7,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from metrograph.collation import sort_key
 from metrograph.entity_view import Term
 from metrograph.store_lookups import StoreLookups, nn
 from metrograph.term_labels import OWL, RDF, RDFS, SKOS, pick
@@ -22,7 +23,7 @@ class PageLists(StoreLookups):
             rows = self._select("SELECT DISTINCT ?s WHERE { ?s a ?c }", c=nn(cls))
             return [r["s"].value for r in rows if isinstance(r["s"], ox.NamedNode)]
         terms = [self.term(nn(s), lang) for s in self._cached(("instances", cls), make)]
-        return sorted(terms, key=lambda t: t.label.casefold())
+        return sorted(terms, key=lambda t: sort_key(t.label))
 
     def ontology_terms(self, lang: str) -> dict[str, list[dict[str, Any]]]:
         """Classes and properties of the ontology, for its documentation page."""

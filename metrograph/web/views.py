@@ -22,6 +22,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 
 from metrograph import catalogue, sources, views_graph, views_map, views_questions, views_timeline
 from metrograph import views as data
+from metrograph.collation import sort_key
 from metrograph.dates import parse_day
 from metrograph.engine import cache_key_digest
 from metrograph.errors import BadRequest, DataError, NotFound
@@ -284,7 +285,7 @@ def graph_csv() -> Response:
 
 @bp.route("/api/nodes.json", methods=["GET", "HEAD"])
 def nodes_json() -> Response:
-    return _json(lambda: sorted(_graph()["nodes"].values(), key=lambda n: n["label"]))
+    return _json(lambda: sorted(_graph()["nodes"].values(), key=lambda n: sort_key(n["label"])))
 
 
 # --- the timeline -------------------------------------------------------------------------------
@@ -303,7 +304,7 @@ def timeline_page() -> Response:
     parse_day(_one("date"))
     subjects = sorted((n for n in _graph()["nodes"].values()
                        if n["kind"] not in views_graph.LEAF_KINDS and n["kind"] != "person"),
-                      key=lambda n: n["label"].lower())
+                      key=lambda n: sort_key(n["label"]))
     return _page("timeline.html", subjects=subjects, curie=curie)
 
 

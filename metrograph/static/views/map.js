@@ -150,7 +150,7 @@ function showInfo() {
 
 function showOverlaps(overlaps) {
   const table = document.getElementById("overlaps");
-  overlaps.sort((a, b) => a.feature.properties.label.localeCompare(b.feature.properties.label));
+  overlaps.sort((a, b) => a.feature.properties.label.localeCompare(b.feature.properties.label, "de"));
   const head = el("thead", {}, el("tr", {}, el("th", {scope: "col"}, T.kreise), el("th", {scope: "col"}, "AGS"),
     el("th", {scope: "col"}, T.region)));
   const body = el("tbody");
@@ -185,7 +185,7 @@ async function main() {
   byKey = new Map(data.regions.map((r) => [r.key, r]));
   if (state.region && byKey.has(state.region)) state.layer = byKey.get(state.region).layer;
   document.getElementById("attribution").textContent = data.attribution;
-  const kreise = [...data.features].sort((a, b) => a.properties.label.localeCompare(b.properties.label));
+  const kreise = [...data.features].sort((a, b) => a.properties.label.localeCompare(b.properties.label, "de"));
   controls.kreis.append(...kreise.map((f) => el("option", {value: f.properties.ags}, f.properties.label)));
   draw();
   legend();
