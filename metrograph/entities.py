@@ -24,6 +24,7 @@ from metrograph.entity_view import EntityView, Group, SourceRef, Statement
 from metrograph.geometry import wkt_to_svg
 from metrograph.iri_paths import path_for_iri
 from metrograph.membership_tables import TABLE_INCOMING, MembershipTables
+from metrograph.numbers import format_number
 from metrograph.page_lists import PageLists
 from metrograph.schema_org import SchemaOrg
 from metrograph.store_lookups import nn
@@ -69,7 +70,7 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
         parts = []
         values = {q.predicate.value: q.object for q in self._quads(node)}
         if self.base + "ontology#value" in values:
-            parts.append("= " + values[self.base + "ontology#value"].value)
+            parts.append("= " + format_number(values[self.base + "ontology#value"].value, lang))
         qualifier = values.get(self.base + "ontology#qualifier")
         if qualifier is not None:
             parts.append(f"({self.label(qualifier.value, lang)})")

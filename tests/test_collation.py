@@ -1,4 +1,5 @@
-"""German collation (DIN 5007-1) for every list people read, written once (collation.py)."""
+"""German collation (DIN 5007-1) and number formats in the page language, each written once
+(collation.py, numbers.py)."""
 
 from __future__ import annotations
 
@@ -20,3 +21,24 @@ def test_the_heidekreis_page_lists_its_gemeinden_in_german_order(client):
              if name in {"Häuslingen", "Hodenhagen", "Hademstorf"}]
     assert shown and shown == sorted(shown, key=sort_key), shown
     assert shown.index("Häuslingen") < shown.index("Hodenhagen")
+
+
+def test_numbers_in_the_page_language():
+    from metrograph.numbers import format_number
+
+    assert format_number("1881.46", "de") == "1.881,46"
+    assert format_number("1881.46", "en") == "1,881.46"
+    assert format_number("5541432", "de") == "5.541.432"
+    assert format_number(3161361, "en") == "3,161,361"
+    assert format_number("-12.5", "de") == "-12,5"
+    assert format_number("1e3", "de") == "1e3" and format_number("n/a", "en") == "n/a"
+
+
+def test_figures_and_file_sizes_follow_the_page_language(client):
+    de = client.get("/id/kreis/03358", headers={"Accept": "text/html"}).get_data(as_text=True)
+    en = client.get("/id/kreis/03358?lang=en", headers={"Accept": "text/html"}).get_data(
+        as_text=True)
+    assert "= 1.881,46" in de and "= 1881.46" not in de
+    assert "= 1,881.46" in en
+    dumps = client.get("/dumps/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert re.search(r"[0-9]{1,3}(\.[0-9]{3})+ B<", dumps)
