@@ -21,10 +21,10 @@ from metrograph.collation import sort_key
 from metrograph.dates import as_of_valid
 from metrograph.descriptions import Descriptions
 from metrograph.entity_view import EntityView, Group, SourceRef, Statement
+from metrograph.formatting import format_number
 from metrograph.geometry import wkt_to_svg
 from metrograph.iri_paths import path_for_iri
 from metrograph.membership_tables import TABLE_INCOMING, MembershipTables
-from metrograph.numbers import format_number
 from metrograph.page_lists import PageLists
 from metrograph.schema_org import SchemaOrg
 from metrograph.store_lookups import nn

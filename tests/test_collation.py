@@ -1,5 +1,5 @@
-"""German collation (DIN 5007-1) and number formats in the page language, each written once
-(collation.py, numbers.py)."""
+"""German collation (DIN 5007-1), number and date formats in the page language, each written once
+(collation.py, formatting.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_the_heidekreis_page_lists_its_gemeinden_in_german_order(client):
 
 
 def test_numbers_in_the_page_language():
-    from metrograph.numbers import format_number
+    from metrograph.formatting import format_number
 
     assert format_number("1881.46", "de") == "1.881,46"
     assert format_number("1881.46", "en") == "1,881.46"
@@ -42,3 +42,19 @@ def test_figures_and_file_sizes_follow_the_page_language(client):
     assert "= 1,881.46" in en
     dumps = client.get("/dumps/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert re.search(r"[0-9]{1,3}(\.[0-9]{3})+ B<", dumps)
+
+
+def test_dates_at_their_precision_in_the_page_language():
+    from metrograph.formatting import format_date
+
+    assert format_date("2019-07-01", "de") == "1. Juli 2019"
+    assert format_date("2019-07-01", "en") == "1 July 2019"
+    assert format_date("2010-03", "de") == "März 2010" and format_date("2010", "en") == "2010"
+    assert format_date("around 2010", "de") == "around 2010"
+
+
+def test_membership_periods_are_shown_as_dates_of_the_page_language(client):
+    html = client.get("/id/kreis/03358?date=2020-01-01", headers={"Accept": "text/html"})
+    text = html.get_data(as_text=True)
+    assert "1. Januar 2020" in text  # the as-of note
+    assert not re.search(r"<td>[0-9]{4}-[0-9]{2}-[0-9]{2}</td>", text)

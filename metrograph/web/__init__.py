@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from metrograph import config as config_mod
-from metrograph.numbers import NUMERIC_DATATYPES, format_number
+from metrograph.formatting import NUMERIC_DATATYPES, format_date, format_number
 from metrograph.web import memo
 from metrograph.web.state import AppState
 
@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["METROGRAPH"] = settings
     app.extensions["metrograph"] = AppState.open(settings)
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_date, "date")
     app.jinja_env.globals["numeric_datatypes"] = NUMERIC_DATATYPES
 
     from metrograph.web import catalog, errors, ops, resources, security, sparql, views
