@@ -58,3 +58,9 @@ def test_membership_periods_are_shown_as_dates_of_the_page_language(client):
     text = html.get_data(as_text=True)
     assert "1. Januar 2020" in text  # the as-of note
     assert not re.search(r"<td>[0-9]{4}-[0-9]{2}-[0-9]{2}</td>", text)
+
+
+def test_confidence_is_shown_in_the_page_language(client):
+    de = client.get("/id/region/hamburg", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert re.search(r"<td>(hoch|mittel|gering)</td>", de)
+    assert not re.search(r"<td>(high|medium|low)</td>", de)

@@ -48,7 +48,7 @@ FORMAT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": 
                 "html": "HTML"}
 LANGUAGES = ("de", "en")
 
-TEXT: dict[str, dict[str, str]] = {
+TEXT: dict[str, dict[str, Any]] = {
     "de": {
         "search": "Suchen", "search_label": "Suche im Graphen", "language": "Sprache",
         "type": "Typ", "identifiers": "Kennungen", "statements": "Aussagen",
@@ -72,6 +72,7 @@ TEXT: dict[str, dict[str, str]] = {
                  "Länder, Kreise und Gemeinden, Trägerorganisationen, Netzwerke, Personen und "
                  "Veranstaltungen – jede Aussage mit ihrer Quelle.",
         "sparql": "SPARQL-Endpunkt", "note": "Hinweis", "skip": "Zum Inhalt springen",
+        "confidence_values": {"high": "hoch", "medium": "mittel", "low": "gering"},
         "in_formats": "Diese Ressource als",
     },
     "en": {
@@ -97,6 +98,7 @@ TEXT: dict[str, dict[str, str]] = {
                  "districts and municipalities, managing bodies, networks, people and events "
                  "— every statement with its source.",
         "sparql": "SPARQL endpoint", "note": "Note", "skip": "Skip to content",
+        "confidence_values": {"high": "high", "medium": "medium", "low": "low"},
         "in_formats": "This resource as",
     },
 }
