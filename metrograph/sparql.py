@@ -212,11 +212,12 @@ def refuse_unsafe(query: str) -> None:
     """Raise BadRequest for update operations, ``SERVICE`` anywhere (federation is off) and
     nesting deeper than :data:`MAX_NESTING` (checked before evaluation)."""
     for text in {query, _unescape(query)}:
-        first = _first_keyword(text)
+        tokens = list(sparql_lexer.tokens(text))  # one reading for every check below
+        first = _first_keyword_of((t.kind, t.text) for t in tokens)
         if first in UPDATE_KEYWORDS:
             raise BadRequest(READ_ONLY.format(what=first))
         deepest = 0
-        for token in sparql_lexer.tokens(text):
+        for token in tokens:
             if _is_service(token):
                 raise BadRequest(FEDERATION_OFF)
             deepest = max(deepest, token.depth)
@@ -227,8 +228,12 @@ def refuse_unsafe(query: str) -> None:
 
 def _first_keyword(text: str) -> str | None:
     """The first keyword after the prologue (BASE and PREFIX declarations)."""
+    return _first_keyword_of(lex(text))
+
+
+def _first_keyword_of(tokens: Iterable[tuple[str, str]]) -> str | None:
     expect_decl = 0
-    for kind, token in lex(text):
+    for kind, token in tokens:
         if kind in {"ws", "comment"}:
             continue
         if expect_decl:  # skip the operands of BASE <iri> / PREFIX p: <iri>
@@ -294,7 +299,7 @@ def is_light(query: str) -> bool:
     if any(kind == "punct" and word in {"*", "+"} for kind, word in words[1:]) and \
             not (selects and _only_projection_star(words)):
         return False
-    if query_form(query) == "ASK":
+    if _first_keyword_of(words) == "ASK":  # words are upper case already
         return True
     for (kind, word), following in itertools.pairwise(words):
         if kind == "word" and word == "LIMIT":

@@ -76,14 +76,9 @@ def _language() -> str:
 
 def _layout(lang: str, path: str, keep: tuple[str, ...] = ()) -> dict[str, Any]:
     """What the shared page layout (base.html) needs."""
-    from metrograph.web.resources import TEXT
+    from metrograph.web.resources import page_layout
 
-    other = "en" if lang == "de" else "de"
-    args = {k: v for k, v in request.args.items() if k in keep}
-    args["lang"] = other
-    return {"lang": lang, "t": TEXT[lang], "other_lang": other,
-            "switch_url": path + "?" + urlencode(args),
-            "base_iri": _state().settings["base_iri"]}
+    return page_layout(lang, path, keep)
 
 
 def _choose(offered: list[str], names: dict[str, str], what: str) -> str:

@@ -7,13 +7,11 @@ RDF and SPARQL clients) gets it as ``text/plain``.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Flask, Response, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from metrograph.errors import HTTPError
-from metrograph.web.resources import LANGUAGES, TEXT
+from metrograph.web.resources import page_language, page_layout
 
 #: what a person reads first on an error page, per status class and language
 _PAGE_TEXT = {
@@ -43,18 +41,13 @@ def _wants_page() -> bool:
 
 
 def _page(status: int, message: str) -> str | None:
-    lang = request.args.get("lang", "")
-    if lang not in LANGUAGES:
-        lang = request.accept_languages.best_match(LANGUAGES, default="de") or "de"
-    other = "en" if lang == "de" else "de"
+    lang = page_language(strict=False)  # a bad ?lang= may be the very error shown
     texts = _PAGE_TEXT[lang]
     heading, advice = texts.get(status, texts[400 if 400 <= status < 500 else 0])
-    args = {k: v for k, v in request.args.items() if k != "lang"}
     try:
         return render_template(
-            "error.html", lang=lang, other_lang=other, t=TEXT[lang], status=status,
-            heading=heading, advice=advice, message=message, detail_label=_WORDS[lang][0],
-            home=_WORDS[lang][1], switch_url=request.path + "?" + urlencode({**args, "lang": other}))
+            "error.html", **page_layout(lang), status=status, heading=heading, advice=advice,
+            message=message, detail_label=_WORDS[lang][0], home=_WORDS[lang][1])
     except Exception:  # pragma: no cover - the plain answer is always there
         return None
 

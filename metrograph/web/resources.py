@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes, urlencode
 
@@ -161,14 +162,28 @@ def _resolve(path: str) -> tuple[str, str | None]:
     raise NotFound(f"nothing is known about {base}{path.lstrip('/')} in this release")
 
 
-def page_language() -> str:
-    """The page language: ``?lang=`` (400 if unknown), else Accept-Language, else German."""
+def page_language(strict: bool = True) -> str:
+    """The page language: ``?lang=`` (400 if unknown, or ignored when not ``strict``), else
+    Accept-Language, else German."""
     wanted = request.args.get("lang")
-    if wanted:
-        if wanted not in LANGUAGES:
-            raise BadRequest(f"lang must be one of {', '.join(LANGUAGES)}")
+    if wanted in LANGUAGES:
         return wanted
+    if wanted and strict:
+        raise BadRequest(f"lang must be one of {', '.join(LANGUAGES)}")
     return request.accept_languages.best_match(LANGUAGES, default="de") or "de"
+
+
+def page_layout(lang: str, path: str | None = None,
+                keep: Iterable[str] | None = None) -> dict[str, Any]:
+    """What the shared layout (base.html) needs: the words, the other language and the link to
+    this page in it (keeping the ``keep`` parameters, or all of them)."""
+    other = "en" if lang == "de" else "de"
+    args = {k: v for k, v in request.args.items()
+            if k != "lang" and (keep is None or k in keep)}
+    args["lang"] = other
+    return {"lang": lang, "t": TEXT[lang], "other_lang": other,
+            "switch_url": (path or request.path) + "?" + urlencode(args),
+            "base_iri": _state().settings["base_iri"]}
 
 
 _language = page_language
@@ -252,11 +267,7 @@ def _html(res: Resources, iri: str, path: str, lang: str, date: dt.date | None, 
 
 
 def _common(lang: str, path: str) -> dict[str, Any]:
-    other = "en" if lang == "de" else "de"
-    args = {k: v for k, v in request.args.items() if k in {"date", "page", "rel"}}
-    args["lang"] = other
-    return {"lang": lang, "t": TEXT[lang], "other_lang": other,
-            "switch_url": path + "?" + urlencode(args), "base_iri": _state().settings["base_iri"]}
+    return page_layout(lang, path, ("date", "page", "rel"))
 
 
 # --- routes ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote_to_bytes, urlencode
+from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
@@ -27,8 +27,7 @@ from metrograph.formats import BOOLEAN_FORMATS, FORMATS, GRAPH_FORMATS, RESULT_F
 from metrograph.web.http import CACHE_CONTROL as CACHE_CONTROL
 from metrograph.web.http import conditional as _conditional
 from metrograph.web.http import cors as _cors
-from metrograph.web.resources import TEXT as SITE_TEXT
-from metrograph.web.resources import page_language, resources
+from metrograph.web.resources import page_language, page_layout, resources
 from metrograph.web.security import read_body
 
 bp = Blueprint("sparql", __name__, template_folder="../templates",
@@ -338,12 +337,8 @@ def _page(query: str, autorun: bool) -> Response:
     state = _state()
     settings = state.settings
     lang = page_language()
-    other = "en" if lang == "de" else "de"
-    args = {k: v for k, v in request.args.items() if k != "lang"}
     html = render_template(
-        "sparql.html",
-        lang=lang, other_lang=other, t=SITE_TEXT[lang], s=PAGE_TEXT[lang],
-        switch_url=request.path + "?" + urlencode({**args, "lang": other}),
+        "sparql.html", **page_layout(lang), s=PAGE_TEXT[lang],
         endpoint=url_for("sparql.endpoint"),
         query=query,
         autorun=autorun,

@@ -188,13 +188,9 @@ def _language() -> str:
 
 
 def _layout(lang: str) -> dict[str, Any]:
-    from metrograph.web.resources import TEXT as SHARED
+    from metrograph.web.resources import page_layout
 
-    other = "en" if lang == "de" else "de"
-    args = {k: v for k, v in request.args.items() if k != "lang"}
-    args["lang"] = other
-    return {"lang": lang, "t": SHARED[lang], "vt": TEXT[lang], "other_lang": other,
-            "switch_url": request.path + "?" + urlencode(args), "base_iri": _base()}
+    return {**page_layout(lang), "vt": TEXT[lang]}
 
 
 def _etag(*parts: Any) -> str:
