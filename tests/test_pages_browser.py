@@ -107,7 +107,10 @@ def test_entity_page_renders_memberships_and_switches_language(site, browser):
 
 def test_pages_fit_a_phone_screen(site, browser):
     for name, path in (("home-mobile", "/"), ("kreis-mobile", "/id/kreis/03358"),
-                       ("ontology-mobile", "/ontology"), ("region-mobile", "/id/region/hamburg")):
+                       ("ontology-mobile", "/ontology"), ("region-mobile", "/id/region/hamburg"),
+                       ("kreis-mobile-en", "/id/kreis/03358?lang=en"),
+                       ("region-mobile-en", "/id/region/hamburg?lang=en"),
+                       ("sparql-mobile", "/sparql")):
         context, page, response, problems = open_page(browser, site + path, name, mobile=True)
         try:
             assert response.status == 200, path

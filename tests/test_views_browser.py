@@ -158,3 +158,14 @@ def test_question_runs_with_a_parameter(open_view):
     page2.wait_for_selector("#result-map svg path.kreis")
     shot(page2, "question-hamburg")
     assert problems == [] and problems2 == []
+
+
+@pytest.mark.parametrize("path", ["/id/kreis/03358", "/id/kreis/03358?lang=en",
+                                  "/id/region/hamburg?lang=en", "/sparql?lang=en"])
+def test_pages_of_the_real_build_fit_a_phone_screen(open_view, path):
+    """The reference sources' long titles (with a URL in them) must wrap, not widen the page."""
+    page, problems = open_view(path, mobile=True)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, (path, overflow)
+    assert problems == []
