@@ -64,3 +64,9 @@ def test_confidence_is_shown_in_the_page_language(client):
     de = client.get("/id/region/hamburg", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert re.search(r"<td>(hoch|mittel|gering)</td>", de)
     assert not re.search(r"<td>(high|medium|low)</td>", de)
+
+
+def test_the_query_page_states_its_limits_in_the_page_language(client):
+    de = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    en = client.get("/sparql?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "100.000 Zeilen" in de and "100,000 rows" in en
