@@ -135,6 +135,8 @@ class Engine:
             return result
         if tag == "syntax":
             raise BadRequest(_syntax_message(reply[1]))
+        if tag == "refused":
+            raise BadRequest(reply[1])
         if tag == "too_large":
             raise BadRequest(f"{reply[1]}; narrow the query (LIMIT/OFFSET) or use the dumps")
         if tag == "memory":

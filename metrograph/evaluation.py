@@ -13,7 +13,7 @@ import threading
 from multiprocessing.connection import Connection
 from typing import Any
 
-from metrograph import sparql
+from metrograph import sparql, sparql_parse
 from metrograph.errors import BadRequest, HTTPError
 from metrograph.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, RESULT_FORMATS
 
@@ -93,6 +93,9 @@ def run_job(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) -> 
     if job.get("substitutions"):
         kwargs["substitutions"] = _decode_substitutions(ox, job["substitutions"])
     max_rows, max_bytes = job["max_rows"], job["max_bytes"]
+    if isinstance(db, ox.Store) and sparql_parse.mentions_service(job["query"]):
+        # the engine's parser has the last word on SERVICE (the remote store's check does it)
+        sparql_parse.check(job["query"], prefixes, job["base_iri"])
     result = db.query(job["query"], **kwargs)
     if isinstance(result, ox.QueryBoolean):
         name = job["results_format"] if job["results_format"] in BOOLEAN_FORMATS else None
@@ -218,6 +221,8 @@ def evaluate(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) ->
         return ("syntax", str(exc))
     except _TooLarge as exc:
         return ("too_large", str(exc))
+    except BadRequest as exc:  # refused before evaluation (SERVICE, an extension)
+        return ("refused", exc.message)
     except HTTPError:
         raise
     except MemoryError:  # the address-space backstop, met in Python code

@@ -49,6 +49,7 @@ __all__ = [
     "parse_request",
     "query_form",
     "refuse_unsafe",
+    "unescape",
 ]
 
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -171,11 +172,10 @@ _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 #: checks that it survives queries at this limit in every bracket kind.
 MAX_NESTING = 64
 FEDERATION_OFF = ("SERVICE (federated query) is not allowed on this endpoint: federation is "
-                  "off, so query only the data served here (a prefix whose name contains "
-                  "'service' reads as SERVICE too: rename it)")
+                  "off, so query only the data served here")
 
 
-def _unescape(text: str) -> str:
+def unescape(text: str) -> str:
     """SPARQL 1.1 §19.2 codepoint escapes (processed before parsing by some engines)."""
 
     def sub(match: re.Match[str]) -> str:
@@ -198,32 +198,29 @@ def _keywords(text: str) -> Iterator[str]:
 
 
 def _is_service(token: sparql_lexer.Token) -> bool:
-    """A word that contains SERVICE is one (pyoxigraph reads ``trueSERVICE <…>`` as a service
-    call: keywords need no boundary), and so is a prefixed name whose prefix contains it
-    (``SERVICE:x {}`` is ``SERVICE :x {}``)."""
-    if token.kind == "word":
-        return "SERVICE" in token.text.upper()
-    if token.kind == "pname":
-        return "SERVICE" in token.text.partition(":")[0].upper()
-    return False
+    """A word that contains SERVICE is one: pyoxigraph reads ``trueSERVICE <…>`` as a service
+    call (keywords need no boundary). Subtler spellings (``SERVICE:x {}``) are left to the
+    engine's parser (:mod:`metrograph.sparql_parse`)."""
+    return token.kind == "word" and "SERVICE" in token.text.upper()
 
 
 def refuse_unsafe(query: str) -> None:
     """Raise BadRequest for update operations, ``SERVICE`` anywhere (federation is off) and
-    nesting deeper than :data:`MAX_NESTING` (checked before evaluation)."""
-    for text in {query, _unescape(query)}:
-        tokens = list(sparql_lexer.tokens(text))  # one reading for every check below
-        first = _first_keyword_of((t.kind, t.text) for t in tokens)
-        if first in UPDATE_KEYWORDS:
-            raise BadRequest(READ_ONLY.format(what=first))
-        deepest = 0
-        for token in tokens:
-            if _is_service(token):
-                raise BadRequest(FEDERATION_OFF)
-            deepest = max(deepest, token.depth)
-        if deepest > MAX_NESTING:
-            raise BadRequest(f"the query nests {deepest} levels deep (brackets and operators "
-                             f"such as '!'); the limit is {MAX_NESTING}: flatten it")
+    nesting deeper than :data:`MAX_NESTING` (checked before evaluation). pyoxigraph reads
+    ``\\u`` escapes only inside strings and IRIs, so the text is read as it is; the remote
+    backend reads it unescaped too (:func:`metrograph.sparql_rewrite.check_standard`)."""
+    tokens = list(sparql_lexer.tokens(query))  # one reading for every check below
+    first = _first_keyword_of((t.kind, t.text) for t in tokens)
+    if first in UPDATE_KEYWORDS:
+        raise BadRequest(READ_ONLY.format(what=first))
+    deepest = 0
+    for token in tokens:
+        if _is_service(token):
+            raise BadRequest(FEDERATION_OFF)
+        deepest = max(deepest, token.depth)
+    if deepest > MAX_NESTING:
+        raise BadRequest(f"the query nests {deepest} levels deep (brackets and operators "
+                         f"such as '!'); the limit is {MAX_NESTING}: flatten it")
 
 
 def _first_keyword(text: str) -> str | None:

@@ -33,6 +33,7 @@ _PN_CHARS_BASE = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u03
                  "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf" \
                  "\ufdf0-\ufffd\U00010000-\U000effff"
 _PN_CHARS = _PN_CHARS_BASE + r"_\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_VARNAME = _PN_CHARS.replace(r"\-", "")  # a variable's name has no '-' (``?x-1`` subtracts)
 _TOKEN = re.compile(
     r"""
       (?P<ws>[\x20\t\r\n]+)
@@ -41,7 +42,7 @@ _TOKEN = re.compile(
                |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                |'(?:[^'\\\n\r]|\\.)*'
                |"(?:[^"\\\n\r]|\\.)*")
-    | (?P<var>[?$][""" + _PN_CHARS + r"""]*)
+    | (?P<var>[?$][""" + _VARNAME + r"""]*)
     | (?P<bnode>_:[""" + _PN_CHARS + r""".]*)
     | (?P<pname>(?:[""" + _PN_CHARS_BASE + r"""][""" + _PN_CHARS + r""".]*)?:
                 (?:[""" + _PN_CHARS + r""".:%]|\\.)*)
@@ -59,13 +60,17 @@ _OPERAND_KINDS = frozenset({"var", "iri", "pname", "string", "number", "langtag"
 _OPERAND_WORDS = frozenset({"TRUE", "FALSE"})
 #: a word before ``(`` in a group that opens a list of terms, not a call or expression
 _LIST_WORDS = frozenset({"VALUES", "A", "UNDEF", "TRUE", "FALSE"})
-#: clause words that start a part of a query where ``(`` opens an expression
+#: clause words that start a part of a query where ``(`` opens an expression; pyoxigraph needs
+#: no boundary after a keyword, so a word (or a prefixed name's prefix) that contains one opens
+#: the clause too (``SELECTREDUCED``, ``ORDERBY``, ``HAVING:f(…)``)
 _EXPRESSION_CLAUSES = {"SELECT": "select", "GROUP": "modifier", "ORDER": "modifier",
                        "HAVING": "modifier"}
+#: words before a function IRI that make ``<iri>(`` a call (glued ones included)
+_CALLERS = ("FILTER", "HAVING", "BY")
 _CLAUSE_ENDS = frozenset({"WHERE", "LIMIT", "OFFSET", "VALUES", "CONSTRUCT", "DESCRIBE", "ASK",
                           "FROM"})
 _PREFIX_OPERATORS = frozenset({"!", "^", "-", "+"})
-_OPEN = {"{": "}", "(": ")", "[": "]"}
+_OPEN = {"{": "}", "(": ")", "[": "]", "<<": ">>"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +95,29 @@ def _is_operand_end(token: Token | None) -> bool:
         return True
     if token.kind == "word":
         return token.text.upper() in _OPERAND_WORDS
-    return token.text in {")", "]", ">>"}
+    return token.text in {")", "]", ">>", "}"}  # } ends EXISTS {…}
+
+
+def _keyword_part(token: Token | None) -> str:
+    """The letters a keyword may hide in: a word, or a prefixed name's prefix (upper case)."""
+    if token is None:
+        return ""
+    if token.kind == "word":
+        return token.text.upper()
+    if token.kind == "pname":
+        return token.text.partition(":")[0].upper()
+    return ""
+
+
+def _clause_of(token: Token) -> str | None:
+    """The expression clause a word (or a glued prefix) opens, "" for one that ends it."""
+    part = _keyword_part(token)
+    if token.kind == "word" and part in _CLAUSE_ENDS:
+        return ""
+    for word, clause in _EXPRESSION_CLAUSES.items():
+        if word in part:
+            return clause
+    return None
 
 
 def _paren_kind(frame: _Frame, prev: Token | None, before: Token | None) -> str:
@@ -106,7 +133,8 @@ def _paren_kind(frame: _Frame, prev: Token | None, before: Token | None) -> str:
     if prev.kind == "var" or prev.text == ")":
         return "expr" if frame.clause else "terms"
     if prev.kind in {"iri", "pname"}:
-        called = before is not None and before.kind == "word" and before.text.upper() == "FILTER"
+        glued = _keyword_part(prev) if prev.kind == "pname" else ""
+        called = any(word in _keyword_part(before) or word in glued for word in _CALLERS)
         return "expr" if called or frame.clause == "modifier" else "terms"
     return "terms"
 
@@ -151,15 +179,13 @@ def tokens(text: str) -> Iterator[Token]:
             if frame.clause == "select" and value == "{":
                 frame.clause = ""  # the WHERE group of a query without the keyword
             stack.append(_Frame(kind, _OPEN[value]))
-        elif token.kind == "punct" and value in {")", "}", "]"}:
+        elif token.kind == "punct" and value in {")", "}", "]", ">>"}:
             if len(stack) > 1 and stack[-1].closer == value:
                 stack.pop()
-        elif token.kind == "word" and frame.kind == "terms":
-            word = value.upper()
-            if word in _EXPRESSION_CLAUSES:
-                frame.clause = _EXPRESSION_CLAUSES[word]
-            elif word in _CLAUSE_ENDS:
-                frame.clause = ""
+        elif token.kind in {"word", "pname"} and frame.kind == "terms":
+            clause = _clause_of(token)
+            if clause is not None:
+                frame.clause = clause
         prefix_run = prefix_run + 1 if value in _PREFIX_OPERATORS and not _is_operand_end(prev) \
             else 0
         before, prev = prev, token

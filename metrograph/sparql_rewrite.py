@@ -13,12 +13,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from metrograph import sparql
+from metrograph import sparql, sparql_parse
 from metrograph.errors import BadRequest
 
 __all__ = ["WKT", "WKT_STAND_IN", "bind_values", "check_standard", "describe_as_select",
            "from_graphs", "split_base", "values_clause", "with_stand_ins",
-           "without_dataset_clauses", "without_values_data"]
+           "without_dataset_clauses"]
 
 #: GeoSPARQL's WKT datatype, and what the remote store holds instead: Virtuoso 7 turns
 #: ``geo:wktLiteral`` values into its own geometry type (rounding coordinates, changing the
@@ -28,8 +28,6 @@ WKT_STAND_IN = "urn:x-metrograph:datatype:wktLiteral"
 #: Function namespaces of stores that reach outside SPARQL (SQL, files, the network).
 _EXTENSION_NAMESPACES = ("bif:", "sql:", "java:", "http://www.openlinksw.com/",
                          "http://jena.apache.org/ARQ/function#", "http://www.ontotext.com/")
-#: Parses queries; being empty, it has (almost) nothing to evaluate.
-_EMPTY = ox.Store()
 
 
 def check_standard(text: str, prefixes: dict[str, str] | None = None,
@@ -37,16 +35,14 @@ def check_standard(text: str, prefixes: dict[str, str] | None = None,
     """Refuse what only a particular store understands: anything pyoxigraph cannot parse (with
     the same messages as the embedded store), and IRIs in the function namespaces of stores
     (``bif:``, ``sql:``, …)."""
-    try:
-        # parses; on an empty store evaluation has almost nothing to do. pyoxigraph evaluates
-        # ASK and aggregates at once, and VALUES blocks make rows even without data (a
-        # cartesian product of a few would run for hours here), so their data is left out
-        _EMPTY.query(without_values_data(text), prefixes=prefixes, base_iri=base_iri)
-    except SyntaxError:
-        raise
-    except Exception:
-        pass
-    for candidate in {text, sparql._unescape(text)}:
+    # the engine's parser, on a copy that cannot reach the network (and holds no VALUES data:
+    # a cartesian product of a few would run for hours on an empty store too)
+    sparql_parse.check(text, prefixes, base_iri)
+    unescaped = sparql.unescape(text)
+    if unescaped != text:  # a store that reads \u escapes before parsing sees this text
+        sparql.refuse_unsafe(unescaped)
+        sparql_parse.check(unescaped, prefixes, base_iri)
+    for candidate in {text, unescaped}:
         for kind, token in sparql.lex(candidate):
             if kind == "iri" and token[1:].lower().startswith(_EXTENSION_NAMESPACES):
                 raise BadRequest(f"{token} is a store-specific extension; this endpoint "
@@ -115,28 +111,6 @@ def with_stand_ins(text: str) -> str:
             name, _, local = token.partition(":")
             if prefixes.get(name, "") + local == WKT and name in prefixes:
                 token = f"<{WKT_STAND_IN}>"
-        out.append(token)
-    return "".join(out)
-
-
-def without_values_data(text: str) -> str:
-    """The query with every ``VALUES`` data block emptied (``VALUES ?x { }``)."""
-    out: list[str] = []
-    state, depth = "", 0  # "" outside VALUES, "head" before its {, "data" inside it
-    for kind, token in sparql.lex(text):
-        if state == "data":
-            if token == "{":
-                depth += 1
-            elif token == "}":
-                depth -= 1
-                if depth == 0:
-                    state = ""
-                    out.append(token)
-            continue
-        if state == "head" and token == "{":
-            state, depth = "data", 1
-        elif kind == "word" and token.upper() == "VALUES":
-            state = "head"
         out.append(token)
     return "".join(out)
 

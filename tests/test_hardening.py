@@ -176,12 +176,17 @@ def test_a_body_that_never_arrives_gets_408(server):
 
 
 @pytest.mark.server
-def test_the_silent_service_bypass_is_refused_over_http(server):
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { FILTER(1<2)SERVICE#>\nSILENT <http://127.0.0.1:18999/> { ?s ?p ?o } }",
+    # read as SERVICE only by the engine's grammar: refused by the query process's parse
+    "PREFIX ex: <http://x/> SELECT * WHERE { ?s ?p ex:.SERVICE SILENT <http://127.0.0.1:18999/> {} }",
+])
+def test_the_silent_service_bypasses_are_refused_over_http(server, query):
     port, _log = server
-    query = "SELECT * WHERE { FILTER(1<2)SERVICE#>\nSILENT <http://127.0.0.1:18999/> { ?s ?p ?o } }"
-    answer = exchange(port, b"GET /sparql?query=" + quote(query).encode() +
-                      b" HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
-    assert status_of(answer) == 400 and b"federation is off" in answer
+    for _ in range(2):  # the same answer from the cache-free second try: the process lives on
+        answer = exchange(port, b"GET /sparql?query=" + quote(query).encode() +
+                          b" HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        assert status_of(answer) == 400 and b"federation is off" in answer
 
 
 def test_shutdown_leaves_no_crashed_worker(settings, release):

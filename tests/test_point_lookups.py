@@ -133,8 +133,8 @@ def test_point_lookups_are_recognised(query, expected):
 
 def test_service_in_any_case_spelling_is_still_refused():
     # the shortcut upper-cases the text as the scan upper-cases words: ſ and ı become S and I
-    for query in ("SELECT * { ſervıce <http://x/> {} }", "SELECT * { \\u0053ERVICE <http://x/> {} }",
-                  "SELECT * {service<http://x/>{}}"):
+    # (\u escapes outside strings and IRIs are no keyword to pyoxigraph: test_sparql_protocol.py)
+    for query in ("SELECT * { ſervıce <http://x/> {} }", "SELECT * {service<http://x/>{}}"):
         with pytest.raises(BadRequest):
             sparql.refuse_unsafe(query)
     sparql.refuse_unsafe("SELECT * { ?s ?p 'no such word' }")

@@ -225,6 +225,8 @@ def count(client, query: str = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **params)
 def test_service_is_refused(sparql_client, query):
     response = get(sparql_client, query)
     assert response.status_code == 400
+    if "\\u" in query and b"syntax error" in response.data:
+        return  # pyoxigraph decodes \u only in strings and IRIs: not SERVICE, not a query
     assert b"SERVICE" in response.data
 
 
