@@ -11,7 +11,7 @@ release folder line by line, without a Python object per quad:
 * ``release.nq`` — the real named graphs, the synthetic ones, then the real default graph
   (union) and the synthetic triples without their graph (each synthetic triple is in exactly
   one graph and mentions only synthetic subjects, so the union stays a set);
-* ``search.sqlite`` — :func:`metrograph.search_build.build_index` over the named-graph lines, read
+* ``search.sqlite`` — :func:`metrograph.build.search_index.build_index` over the named-graph lines, read
   from the file as they stream past;
 * ``store/`` — pyoxigraph's bulk loader reads that file (Rust, bounded memory); the last
   step, since at 100× it takes longest;
@@ -89,9 +89,11 @@ def assemble(factor: int, work: Path, real_var: Path = REAL_VAR,
     sys.path.insert(0, str(common.ROOT))
     import pyoxigraph as ox
 
-    from metrograph import search, search_build, store
+    from metrograph.build import search_index as search_build
+    from metrograph.release import folders
+    from metrograph.store import label_search as search
 
-    real = store.current_release(real_var)
+    real = folders.current_release(real_var)
     base = real.meta["base_iri"]
     timings: dict[str, float] = {}
     mark = time.monotonic()
@@ -103,12 +105,12 @@ def assemble(factor: int, work: Path, real_var: Path = REAL_VAR,
 
     meta_synth = synth.write(factor, work, base)
     lap("generate")
-    staging = store.new_staging_dir(work / "var")
+    staging = folders.new_staging_dir(work / "var")
     try:
-        dump = staging / store.DUMP_FILENAME
+        dump = staging / folders.DUMP_FILENAME
         named = real.meta["quads"] + meta_synth["quads"]
         with dump.open("wb") as out:
-            rid = _write_release_nq(real.path / store.DUMP_FILENAME, real.meta["quads"],
+            rid = _write_release_nq(real.path / folders.DUMP_FILENAME, real.meta["quads"],
                                     work / synth.NQ_FILENAME, out)
         lap("write release.nq")
         entities = search_build.build_index(_named_lines(dump, named), base,
@@ -117,7 +119,7 @@ def assemble(factor: int, work: Path, real_var: Path = REAL_VAR,
         lap("search index")
         # the store last: at 100x it is by far the longest step. Without it, an empty store
         # (a release has one; release.json says "store": false)
-        db = ox.Store(str(staging / store.STORE_DIRNAME))
+        db = ox.Store(str(staging / folders.STORE_DIRNAME))
         if with_store:
             db.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
             db.optimize()
@@ -138,7 +140,7 @@ def assemble(factor: int, work: Path, real_var: Path = REAL_VAR,
                               "note": "assembled by benchmarks/assemble.py: the real release "
                                       "plus synthetic test data; the synthetic part is not "
                                       "SHACL-validated, no dumps or VoID"}}
-        release = store.publish(staging, meta, work / "var")
+        release = folders.publish(staging, meta, work / "var")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -79,7 +79,7 @@ def main(argv: list[str]) -> int:
 
     import pyoxigraph as ox
 
-    from metrograph import namespaces
+    from metrograph.model import namespaces
 
     scale = args.scale
     work = common.ROOT / "var" / "bench" / f"{scale}x"

@@ -80,7 +80,7 @@ def main(argv: list[str]) -> int:
 
     def gemeinden_of(kreis: str) -> str:
         text = cat_23.replace("VALUES ?kreis { kreis:03157 }", f"VALUES ?kreis {{ <{kreis}> }}")
-        from metrograph import namespaces
+        from metrograph.model import namespaces
         return "/sparql?query=" + common.quote(namespaces.sparql_prologue(base) + text)
 
     rows = {

@@ -90,7 +90,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--words", type=int, default=60)
     args = p.parse_args(argv)
     sys.path.insert(0, str(common.ROOT))
-    from metrograph.search import SearchIndex
+    from metrograph.store.label_search import SearchIndex
 
     path = args.index or (common.ROOT / "var" / "bench" / f"{args.scale}x" / "var" / "current"
                           / "search.sqlite")

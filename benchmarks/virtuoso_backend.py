@@ -22,7 +22,9 @@ def start(var_dir: Path, scale: int = 1) -> tuple[Any, dict[str, Any], dict[str,
     sys.path.insert(0, str(ROOT / "tests"))
     import virtuoso as harness
 
-    from metrograph import config, publish, store
+    from metrograph import config
+    from metrograph.release import folders
+    from metrograph.store import publish
 
     if not (harness.VIRTUOSO and harness.ISQL):
         raise SystemExit("--backend remote needs Debian's virtuoso-opensource "
@@ -32,7 +34,7 @@ def start(var_dir: Path, scale: int = 1) -> tuple[Any, dict[str, Any], dict[str,
     # staged by Virtuoso's bulk loader: uploading over the Graph Store Protocol took ~9 min at 10x
     settings = {**instance.remote_settings(bulk_load=True), "var_dir": str(var_dir)}
     started = time.perf_counter()
-    publish.publish(config.load(settings, environ={}), store.current_release(var_dir),
+    publish.publish(config.load(settings, environ={}), folders.current_release(var_dir),
                     progress=lambda message: print(message, flush=True))
     cost = {"publish_seconds": round(time.perf_counter() - started, 1),
             "virtuoso_startup_seconds": round(instance.startup_seconds, 1),

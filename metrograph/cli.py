@@ -23,40 +23,42 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from metrograph import build
+    from metrograph.build import pipeline
 
-    release = build.build(_settings(args))
-    print(build.format_counts(release.meta))
+    release = pipeline.build(_settings(args))
+    print(pipeline.format_counts(release.meta))
     print(f"release {release.id}")
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from metrograph import build, sources, validate
+    from metrograph.build import inputs as sources
+    from metrograph.build import pipeline, shacl_gate
 
     settings = _settings(args)
     base, project = settings["base_iri"], Path(settings["project_dir"])
-    quads = build.add_source_links(build.collect_quads(project, base), base)
-    build.check_sources_described(quads, base)
-    report = validate.validate(validate.to_rdflib(quads),
-                               validate.load_shapes(sources.shape_files(project), base))
+    quads = pipeline.add_source_links(pipeline.collect_quads(project, base), base)
+    pipeline.check_sources_described(quads, base)
+    report = shacl_gate.validate(shacl_gate.to_rdflib(quads),
+                               shacl_gate.load_shapes(sources.shape_files(project), base))
     if args.report:
         Path(args.report).write_text(report.turtle())
     if report.conforms:
         print(f"conforms ({len(quads)} quads)")
         return 0
-    print(f"{report.violations} violation(s):\n{validate.summarize(report, limit=200)}")
+    print(f"{report.violations} violation(s):\n{shacl_gate.summarize(report, limit=200)}")
     return 1
 
 
 def cmd_query(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
-    from metrograph import namespaces, store
+    from metrograph.model import namespaces
+    from metrograph.release import folders
 
     settings = _settings(args)
-    release = store.current_release(Path(settings["var_dir"]))
-    db = store.open_read_only(release)
+    release = folders.current_release(Path(settings["var_dir"]))
+    db = folders.open_read_only(release)
     text = sys.stdin.read() if args.query == "-" else args.query
     if Path(text).suffix == ".rq" and Path(text).exists():
         text = Path(text).read_text(encoding="utf-8")
@@ -80,10 +82,10 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
-    from metrograph import store
+    from metrograph.release import folders
 
     settings = _settings(args)
-    db = store.open_read_only(store.current_release(Path(settings["var_dir"])))
+    db = folders.open_read_only(folders.current_release(Path(settings["var_dir"])))
     fmt = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[args.format]
     with open(args.output, "wb") if args.output != "-" else sys.stdout.buffer as out:
         db.dump(out, format=fmt)
@@ -91,7 +93,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from metrograph import build, serving, store
+    from metrograph import serving
+    from metrograph.build import pipeline
+    from metrograph.release import folders
 
     settings = _settings(args)
     var_dir = Path(settings["var_dir"])
@@ -101,21 +105,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         AppState.open(settings)  # the store answers and its release is here, or a clear error
         return serving.run(settings)
     if args.rebuild or not (var_dir / "current").exists():
-        build.build(settings)
-    store.verify(store.current_release(var_dir), settings["query_store"])  # fail early, clearly
+        pipeline.build(settings)
+    folders.verify(folders.current_release(var_dir), settings["query_store"])  # fail early, clearly
     return serving.run(settings)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from metrograph import publish, store
+    from metrograph.release import folders
+    from metrograph.store import publish
 
     settings = _settings(args)
     if args.rollback:
         print(publish.rollback(settings))
         return 0
     var_dir = Path(settings["var_dir"])
-    release = (store.release_by_id(var_dir, args.release) if args.release
-               else store.current_release(var_dir))
+    release = (folders.release_by_id(var_dir, args.release) if args.release
+               else folders.current_release(var_dir))
     print(publish.publish(settings, release))
     return 0
 
@@ -123,7 +128,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- reference data import
 
 def cmd_import_reference(args: argparse.Namespace) -> int:
-    from metrograph import reference_import
+    from metrograph.build import reference_import
 
     settings = _settings(args)
     project = Path(settings["project_dir"])

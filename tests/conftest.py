@@ -20,7 +20,10 @@ from sparql_fixtures import (  # noqa: F401 - fixtures are found by name
     sparql_var_dir,
 )
 
-from metrograph import build, config, namespaces, store
+from metrograph import config
+from metrograph.build import pipeline
+from metrograph.model import namespaces
+from metrograph.release import folders
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Overrides every test app uses; short limits so safety tests finish fast.
@@ -35,15 +38,15 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def release(settings: dict[str, Any]) -> store.Release:
+def release(settings: dict[str, Any]) -> folders.Release:
     """The real build of the repository's inputs (ontology/, data/, shapes/, queries/)."""
-    return build.build(settings, progress=lambda message: None)
+    return pipeline.build(settings, progress=lambda message: None)
 
 
 @pytest.fixture(scope="session")
-def graph(release: store.Release) -> ox.Store:
+def graph(release: folders.Release) -> ox.Store:
     """The built release as an in-memory pyoxigraph store (read it, never write it)."""
-    return store.load_in_memory(release)
+    return folders.load_in_memory(release)
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +80,7 @@ def ask(graph: ox.Store, base: str):
 
 
 @pytest.fixture(scope="session")
-def app(settings: dict[str, Any], release: store.Release):
+def app(settings: dict[str, Any], release: folders.Release):
     from metrograph.web import create_app
 
     overrides = {k: settings[k] for k in ("var_dir", "project_dir", *TEST_OVERRIDES)}

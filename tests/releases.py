@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from metrograph import store
+from metrograph.release import folders
 
 
-def derive_release(var_dir: Path, source: store.Release, keep: set[str]) -> store.Release:
+def derive_release(var_dir: Path, source: folders.Release, keep: set[str]) -> folders.Release:
     """A release holding only the named graphs ``keep`` of ``source``."""
-    quads = [q for q in ox.parse(path=str(source.path / store.DUMP_FILENAME),
+    quads = [q for q in ox.parse(path=str(source.path / folders.DUMP_FILENAME),
                                  format=ox.RdfFormat.N_QUADS)
              if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in keep]
     union = sorted({f"{q.subject} {q.predicate} {q.object} .\n" for q in quads})
@@ -31,14 +31,14 @@ def derive_release(var_dir: Path, source: store.Release, keep: set[str]) -> stor
     release_id = "derived-" + hashlib.sha256(data).hexdigest()[:8]
     folder = Path(var_dir) / "releases" / release_id
     if folder.exists():
-        return store.release_at(folder)
+        return folders.release_at(folder)
     staging = Path(var_dir) / "releases" / f".tmp-{release_id}"
     shutil.copytree(source.path, staging, symlinks=True)
-    (staging / store.DUMP_FILENAME).write_bytes(data)
+    (staging / folders.DUMP_FILENAME).write_bytes(data)
     counts = Counter(q.graph_name.value for q in quads)
     counts["(default graph: union)"] = len(union)
     meta = {**source.meta, "release_id": release_id, "quads": len(lines),
             "counts": {**source.meta.get("counts", {}), "graphs": dict(sorted(counts.items()))}}
-    (staging / store.META_FILENAME).write_text(json.dumps(meta, indent=2, sort_keys=True))
+    (staging / folders.META_FILENAME).write_text(json.dumps(meta, indent=2, sort_keys=True))
     staging.rename(folder)
-    return store.release_at(folder)
+    return folders.release_at(folder)

@@ -14,7 +14,9 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from metrograph import build, config, store
+from metrograph import config
+from metrograph.build import pipeline
+from metrograph.release import folders
 
 BASE = "https://w3id.org/metrograph/"
 GRAPH_A = BASE + "graph/test-a"
@@ -52,12 +54,12 @@ def quads() -> Iterator[ox.Quad]:
     yield ox.Quad(ox.BlankNode("part1"), RDFS_LABEL, ox.Literal("a part"), b)
 
 
-def make_release(var_dir: Path) -> store.Release:
+def make_release(var_dir: Path) -> folders.Release:
     """A release laid out exactly as the build lays it out (default graph = union)."""
-    staging = store.new_staging_dir(var_dir)
+    staging = folders.new_staging_dir(var_dir)
     data = list(quads())
-    store.write_store(staging, *build.canonical_dump(data))
-    return store.publish(staging, {"release_id": "test-release-1"}, var_dir)
+    folders.write_store(staging, *pipeline.canonical_dump(data))
+    return folders.publish(staging, {"release_id": "test-release-1"}, var_dir)
 
 
 def make_settings(var_dir: Path, **overrides: Any) -> dict[str, Any]:
@@ -78,8 +80,8 @@ def sparql_settings(sparql_var_dir: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def sparql_release(sparql_var_dir: Path) -> store.Release:
-    return store.current_release(sparql_var_dir)
+def sparql_release(sparql_var_dir: Path) -> folders.Release:
+    return folders.current_release(sparql_var_dir)
 
 
 @pytest.fixture(scope="session")
@@ -97,14 +99,14 @@ def sparql_remote_app(sparql_settings: dict[str, Any]) -> Iterator[Any]:
     """The same release published to a private Virtuoso, served by an app on that store."""
     import virtuoso as harness
 
-    from metrograph import publish
+    from metrograph.store import publish
     from metrograph.web import create_app
 
     with harness.private_instance() as instance:
         overrides = {**{k: sparql_settings[k] for k in ("var_dir", "base_iri", *TEST_LIMITS)},
                      **instance.remote_settings(), "release_poll": 0.2}
         settings = config.load(overrides, environ={})
-        publish.publish(settings, store.current_release(Path(settings["var_dir"])),
+        publish.publish(settings, folders.current_release(Path(settings["var_dir"])),
                         progress=lambda message: None)
         app = create_app(overrides)
         yield app

@@ -17,14 +17,17 @@ import pyoxigraph as ox
 import pytest
 from conftest import TEST_OVERRIDES
 
-from metrograph import config, publish, remote, sources, store
+from metrograph import config
+from metrograph.build import inputs
+from metrograph.release import folders
+from metrograph.store import publish, remote
 
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 NUMERIC = ("integer", "decimal", "double", "float", "int", "long")
 
 
 @pytest.fixture(scope="module")
-def remote_app(virtuoso: Any, release: store.Release, settings: dict[str, Any]) -> Iterator[Any]:
+def remote_app(virtuoso: Any, release: folders.Release, settings: dict[str, Any]) -> Iterator[Any]:
     from metrograph.web import create_app
 
     overrides = {**{k: settings[k] for k in ("var_dir", "project_dir", *TEST_OVERRIDES)},
@@ -104,7 +107,7 @@ def test_the_store_holds_every_graph_of_the_release(remote_app, release):
     assert admin.count(list(expected)) == expected
 
 
-QUESTIONS = {q.name: q.text for q in sources.read_queries(config.ROOT)}
+QUESTIONS = {q.name: q.text for q in inputs.read_queries(config.ROOT)}
 
 
 #: Store bugs, not ours: kept visible as expected failures. Not strict: the bug shows in
@@ -203,19 +206,19 @@ def test_store_extensions_are_refused(remote_client):
     assert b"standard SPARQL" in response.data
 
 
-def test_release_lines_cut_as_bytes_are_the_parsed_quads(release: store.Release) -> None:
+def test_release_lines_cut_as_bytes_are_the_parsed_quads(release: folders.Release) -> None:
     """publish cuts release.nq as bytes (named-graph quads first, then the union, as the
     build writes it); on the real build that is exactly what parsing it gives."""
     import pyoxigraph as ox
 
-    from metrograph import sparql_rewrite
+    from metrograph.store import remote_rewrite
 
-    stand_in = ox.NamedNode(sparql_rewrite.WKT_STAND_IN)
+    stand_in = ox.NamedNode(remote_rewrite.WKT_STAND_IN)
     parsed = []
-    for quad in ox.parse(path=str(release.path / store.DUMP_FILENAME),
+    for quad in ox.parse(path=str(release.path / folders.DUMP_FILENAME),
                          format=ox.RdfFormat.N_QUADS):
         obj = quad.object
-        if isinstance(obj, ox.Literal) and obj.datatype.value == sparql_rewrite.WKT:
+        if isinstance(obj, ox.Literal) and obj.datatype.value == remote_rewrite.WKT:
             obj = ox.Literal(obj.value, datatype=stand_in)
         parsed.append((publish._live_graph(quad),
                        f"{quad.subject} {quad.predicate} {obj} .\n".encode()))
@@ -224,4 +227,4 @@ def test_release_lines_cut_as_bytes_are_the_parsed_quads(release: store.Release)
     # what verify and roll-back expect per graph, the union included (the build's metadata
     # states the named graphs only)
     assert publish.release_graphs(release) == dict(Counter(graph for graph, _ in parsed))
-    assert any(sparql_rewrite.WKT_STAND_IN.encode() in line for _, line in cut)
+    assert any(remote_rewrite.WKT_STAND_IN.encode() in line for _, line in cut)

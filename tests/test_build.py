@@ -17,8 +17,10 @@ from typing import Any
 
 import pytest
 
-from metrograph import build, config, store
+from metrograph import config
+from metrograph.build import pipeline
 from metrograph.errors import DataError, StoreError, ValidationFailed
+from metrograph.release import folders
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,39 +48,39 @@ def quiet(_: str) -> None:
     pass
 
 
-def answers(release: store.Release) -> int:
-    db = store.open_read_only(release)
+def answers(release: folders.Release) -> int:
+    db = folders.open_read_only(release)
     return len(list(db.query("SELECT * { ?s a ?t }")))
 
 
 def test_same_inputs_give_the_same_release_id(project: Path, tmp_path: Path) -> None:
-    first = build.build(settings_for(project, tmp_path / "a"), quiet)
-    second = build.build(settings_for(project, tmp_path / "b"), quiet)
+    first = pipeline.build(settings_for(project, tmp_path / "a"), quiet)
+    second = pipeline.build(settings_for(project, tmp_path / "b"), quiet)
     assert first.id == second.id
     assert first.meta["counts"] == second.meta["counts"]
 
 
 def test_rebuild_of_the_same_data_adds_missing_build_products(project: Path, tmp_path: Path) -> None:
     settings = settings_for(project, tmp_path / "var")
-    first = build.build(settings, quiet)
+    first = pipeline.build(settings, quiet)
     (first.path / "shacl-report.ttl").unlink()  # as if built by a version without this file
-    again = build.build(settings, quiet)
+    again = pipeline.build(settings, quiet)
     assert again.id == first.id and again.path == first.path
     assert (again.path / "shacl-report.ttl").exists()
 
 
 def test_changed_input_gives_a_new_release_and_switches_current(project: Path, tmp_path: Path) -> None:
     settings = settings_for(project, tmp_path / "var")
-    first = build.build(settings, quiet)
+    first = pipeline.build(settings, quiet)
     with (project / "data/tables/memberships.csv").open("a", encoding="utf-8") as f:
         f.write("network:metrex,region:nordwest,role:member,2010,,ikm-ueber-ikm,test line\n")
-    second = build.build(settings, quiet)
+    second = pipeline.build(settings, quiet)
     assert second.id != first.id
-    assert store.current_release(tmp_path / "var").id == second.id
+    assert folders.current_release(tmp_path / "var").id == second.id
 
 
-def _assert_previous_release_still_served(var_dir: Path, expected: store.Release) -> None:
-    current = store.current_release(var_dir)
+def _assert_previous_release_still_served(var_dir: Path, expected: folders.Release) -> None:
+    current = folders.current_release(var_dir)
     assert current.id == expected.id
     assert answers(current) == answers(expected) > 100
     assert not list((var_dir / "releases").glob(".tmp-*")), "staging folder left behind"
@@ -86,22 +88,22 @@ def _assert_previous_release_still_served(var_dir: Path, expected: store.Release
 
 def test_turtle_syntax_error_keeps_previous_store(project: Path, tmp_path: Path) -> None:
     settings = settings_for(project, tmp_path / "var")
-    good = build.build(settings, quiet)
+    good = pipeline.build(settings, quiet)
     broken = project / "data/statements/ikm-ueber-ikm.ttl"
     broken.write_text(broken.read_text(encoding="utf-8") + "\nnetwork:ikm rdfs:label \"open\n")
     with pytest.raises(DataError, match=r"ikm-ueber-ikm\.ttl"):
-        build.build(settings, quiet)
+        pipeline.build(settings, quiet)
     _assert_previous_release_still_served(tmp_path / "var", good)
 
 
 def test_shacl_violation_keeps_previous_store_and_writes_report(project: Path, tmp_path: Path) -> None:
     settings = settings_for(project, tmp_path / "var")
-    good = build.build(settings, quiet)
+    good = pipeline.build(settings, quiet)
     broken = project / "data/statements/heidekreis-kooperationen.ttl"
     broken.write_text(broken.read_text(encoding="utf-8")
                       + "\nregion:unnamed a mg:MetropolitanRegion .\n")
     with pytest.raises(ValidationFailed) as failure:
-        build.build(settings, quiet)
+        pipeline.build(settings, quiet)
     assert "region/unnamed" in str(failure.value) and "rdfs:label" in str(failure.value)
     report = tmp_path / "var/reports/last-failed-shacl-report.ttl"
     assert report.exists() and "ValidationReport" in report.read_text()
@@ -114,7 +116,7 @@ def test_bad_table_row_names_file_and_line(project: Path, tmp_path: Path) -> Non
         f.write("network:ikm,region:ruhr,,,,ikm-ueber-ikm,\n")
     lines = table.read_text(encoding="utf-8").count("\n")
     with pytest.raises(DataError, match=rf"memberships.csv:{lines}: missing value\(s\) for role"):
-        build.build(settings_for(project, tmp_path / "var"), quiet)
+        pipeline.build(settings_for(project, tmp_path / "var"), quiet)
 
 
 def test_undescribed_source_is_refused(project: Path, tmp_path: Path) -> None:
@@ -122,24 +124,24 @@ def test_undescribed_source_is_refused(project: Path, tmp_path: Path) -> None:
         "@prefix region: <id/region/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         "region:hbgw rdfs:label \"x\"@de .\n")
     with pytest.raises(DataError, match="nowhere"):
-        build.build(settings_for(project, tmp_path / "var"), quiet)
+        pipeline.build(settings_for(project, tmp_path / "var"), quiet)
 
 
 def test_no_release_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="metrograph build"):
-        store.current_release(tmp_path / "empty")
+        folders.current_release(tmp_path / "empty")
 
 
 def test_corrupt_release_is_a_clear_error(project: Path, tmp_path: Path) -> None:
-    release = build.build(settings_for(project, tmp_path / "var"), quiet)
-    (release.path / store.META_FILENAME).write_text("{not json")
+    release = pipeline.build(settings_for(project, tmp_path / "var"), quiet)
+    (release.path / folders.META_FILENAME).write_text("{not json")
     with pytest.raises(StoreError, match="corrupt"):
-        store.current_release(tmp_path / "var")
+        folders.current_release(tmp_path / "var")
 
 
 def test_killed_build_leaves_previous_release_servable(project: Path, tmp_path: Path) -> None:
     var_dir = tmp_path / "var"
-    good = build.build(settings_for(project, var_dir), quiet)
+    good = pipeline.build(settings_for(project, var_dir), quiet)
     with (project / "data/tables/memberships.csv").open("a", encoding="utf-8") as f:
         f.write("network:metrex,region:ruhr,role:member,,,ikm-ueber-ikm,changed\n")
     env = {**os.environ, "METROGRAPH_PROJECT_DIR": str(project), "METROGRAPH_VAR_DIR": str(var_dir)}
@@ -149,12 +151,12 @@ def test_killed_build_leaves_previous_release_servable(project: Path, tmp_path: 
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        current = store.current_release(var_dir)
-        store.verify(current)  # whole and readable, whichever it is
+        current = folders.current_release(var_dir)
+        folders.verify(current)  # whole and readable, whichever it is
         if current.id == good.id:
             assert answers(current) == answers(good)
         else:  # a new release only once it is complete: it holds the changed membership
-            db = store.open_read_only(current)
+            db = folders.open_read_only(current)
             assert db.query("ASK { ?m <http://www.w3.org/ns/org#organization> ?n ; "
                             "<http://www.w3.org/2000/01/rdf-schema#comment> 'changed'@de }")
 

@@ -11,7 +11,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import rdflib
 
-from metrograph import dumps, search
+from metrograph.build import dumps
+from metrograph.store import label_search as search
 from metrograph.web import catalog
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

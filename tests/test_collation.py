@@ -1,11 +1,11 @@
 """German collation (DIN 5007-1), number and date formats in the page language, each written once
-(collation.py, formatting.py)."""
+(metrograph/i18n/collation.py, metrograph/i18n/formatting.py)."""
 
 from __future__ import annotations
 
 import re
 
-from metrograph.collation import sort_key
+from metrograph.i18n.collation import sort_key
 
 
 def test_umlauts_sort_as_their_base_letters():
@@ -24,7 +24,7 @@ def test_the_heidekreis_page_lists_its_gemeinden_in_german_order(client):
 
 
 def test_numbers_in_the_page_language():
-    from metrograph.formatting import format_number
+    from metrograph.i18n.formatting import format_number
 
     assert format_number("1881.46", "de") == "1.881,46"
     assert format_number("1881.46", "en") == "1,881.46"
@@ -45,7 +45,7 @@ def test_figures_and_file_sizes_follow_the_page_language(client):
 
 
 def test_dates_at_their_precision_in_the_page_language():
-    from metrograph.formatting import format_date
+    from metrograph.i18n.formatting import format_date
 
     assert format_date("2019-07-01", "de") == "1. Juli 2019"
     assert format_date("2019-07-01", "en") == "1 July 2019"

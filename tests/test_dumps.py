@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from metrograph import dumps
+from metrograph.build import dumps
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sparql_fixtures import GRAPH_A, GRAPH_B, ITEMS, make_release, make_settings
 
-from metrograph import sparql
-from metrograph.engine import Engine
 from metrograph.errors import BadRequest, NotAcceptable, PayloadTooLarge, ServiceUnavailable
+from metrograph.sparql import protocol
+from metrograph.sparql.engine import Engine
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 TOTAL = 2 * ITEMS + 4
@@ -31,10 +31,10 @@ def var_dir(tmp_path_factory) -> Path:
 
 
 def new_engine(var_dir: Path, **overrides) -> Engine:
-    from metrograph import store
+    from metrograph.release import folders
 
     settings = make_settings(var_dir, **overrides)
-    engine = Engine(store.current_release(var_dir), settings)
+    engine = Engine(folders.current_release(var_dir), settings)
     engine.warm()
     return engine
 
@@ -306,7 +306,7 @@ def test_a_light_query_over_its_express_budget_finishes_in_the_general_lane(var_
         express_before = {w.process.pid for w in engine._get_pool().idle["express"].queue}
         slow_but_light = ("SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . "
                           "FILTER(CONCAT(STR(?c), STR(?f)) = 'none') } LIMIT 1")
-        assert sparql.is_light(slow_but_light)
+        assert protocol.is_light(slow_but_light)
         result = json.loads(engine.execute(slow_but_light).body)
         assert result["results"]["bindings"] == []
         wait_full(engine)

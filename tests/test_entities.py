@@ -1,4 +1,4 @@
-"""The entity view model (metrograph.entities) over the real build, and its pure helpers."""
+"""The entity view model (metrograph.pages.entity_page) over the real build, and its pure helpers."""
 
 from __future__ import annotations
 
@@ -6,19 +6,19 @@ import datetime as dt
 
 import pytest
 
-from metrograph import store
-from metrograph.dates import as_of_valid, parse_date
-from metrograph.entities import Resources
-from metrograph.geometry import wkt_to_svg
-from metrograph.iri_paths import BadPath, iri_for_path, path_for_iri
-from metrograph.schema_org import schema_json
+from metrograph.model.geometry import wkt_to_svg
+from metrograph.model.iri_paths import BadPath, iri_for_path, path_for_iri
+from metrograph.model.validity import as_of_valid, parse_date
+from metrograph.pages.entity_page import Resources
+from metrograph.pages.schema_org import schema_json
+from metrograph.release import folders
 
 BASE = "https://w3id.org/metrograph/"
 
 
 @pytest.fixture(scope="module")
 def resources(release, settings) -> Resources:
-    return Resources(store.open_read_only(release), settings["base_iri"], release.id)
+    return Resources(folders.open_read_only(release), settings["base_iri"], release.id)
 
 
 def test_paths_map_to_iris_under_the_base_only():

@@ -29,7 +29,8 @@ from pathlib import Path
 import pytest
 from sparql_fixtures import BASE, make_release
 
-from metrograph import local_server, store
+from metrograph import local_server
+from metrograph.release import folders
 
 pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +124,7 @@ def var_dir(tmp_path: Path) -> Path:
 def snapshot(var_dir: Path) -> dict[str, object]:
     current = (var_dir / "current").resolve()
     return {"current": current.name,
-            "meta": (current / store.META_FILENAME).read_bytes(),
+            "meta": (current / folders.META_FILENAME).read_bytes(),
             "files": sorted(str(p.relative_to(current)) for p in current.rglob("*"))}
 
 
@@ -219,26 +220,26 @@ def test_timeout_answers_503_and_the_replaced_worker_answers_next(var_dir: Path)
 # --- broken releases at start-up -------------------------------------------------------------
 
 def _truncate_meta(release: Path) -> None:
-    meta = release / store.META_FILENAME
+    meta = release / folders.META_FILENAME
     meta.write_bytes(meta.read_bytes()[:10])
 
 
 def _empty_meta(release: Path) -> None:
-    (release / store.META_FILENAME).write_bytes(b"")
+    (release / folders.META_FILENAME).write_bytes(b"")
 
 
 def _delete_store(release: Path) -> None:
-    shutil.rmtree(release / store.STORE_DIRNAME)
+    shutil.rmtree(release / folders.STORE_DIRNAME)
 
 
 def _garbage_store(release: Path) -> None:
-    for path in (release / store.STORE_DIRNAME).iterdir():
+    for path in (release / folders.STORE_DIRNAME).iterdir():
         if path.is_file():
             path.write_bytes(b"\x00garbage\xff" * 10)
 
 
 def _garbage_dump(release: Path) -> None:
-    (release / store.DUMP_FILENAME).write_bytes(b"<a> <b> garbage .\n\x00\xff\n")
+    (release / folders.DUMP_FILENAME).write_bytes(b"<a> <b> garbage .\n\x00\xff\n")
 
 
 @pytest.mark.parametrize("damage", [_truncate_meta, _empty_meta, _delete_store, _garbage_store,

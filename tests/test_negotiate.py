@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrograph import negotiate
-from metrograph.negotiate import choose, parse_accept
+from metrograph.sparql import negotiate
+from metrograph.sparql.negotiate import choose, parse_accept
 
 RESULTS = [
     "application/sparql-results+json",

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from metrograph import namespaces
+from metrograph.model import namespaces
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = namespaces.DEFAULT_BASE

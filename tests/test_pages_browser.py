@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from servers import CHROMIUM, chromium, start_server
 
-from metrograph import build, config
+from metrograph import config
+from metrograph.build import pipeline
 
 pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +42,7 @@ def site(tmp_path_factory):
                                        f'rdfs:label "{escaped}"@de', 1), encoding="utf-8")
     var_dir = tmp_path_factory.mktemp("evil-var")
     settings = config.load({"project_dir": str(project), "var_dir": str(var_dir)}, environ={})
-    build.build(settings, progress=lambda message: None)
+    pipeline.build(settings, progress=lambda message: None)
     url, stop = start_server(var_dir, {"project_dir": project, "workers": 1,
                                        "query_workers": 1, "query_timeout": 5},
                              probe="/id/kreis/03358.ttl")

@@ -1,5 +1,5 @@
 """Point lookups: the memo in front of the app (web/memo.py) answers repeated requests exactly as
-the app does, and ``DESCRIBE <iri>`` is answered in the server process (metrograph/lookup.py)
+the app does, and ``DESCRIBE <iri>`` is answered in the server process (metrograph/store/point_lookups.py)
 with the bytes the query processes send."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import pytest
 
-from metrograph import sparql
 from metrograph.errors import BadRequest
+from metrograph.sparql import protocol
 
 BASE = "https://w3id.org/metrograph/"
 KREIS = BASE + "id/kreis/03358"
@@ -128,7 +128,7 @@ def test_the_memo_leaves_the_rest_to_the_app(client, memo):
     ("SELECT * {}", False),
 ])
 def test_point_lookups_are_recognised(query, expected):
-    assert sparql.is_point_lookup(query) is expected
+    assert protocol.is_point_lookup(query) is expected
 
 
 def test_service_in_any_case_spelling_is_still_refused():
@@ -136,8 +136,8 @@ def test_service_in_any_case_spelling_is_still_refused():
     # (\u escapes outside strings and IRIs are no keyword to pyoxigraph: test_sparql_protocol.py)
     for query in ("SELECT * { ſervıce <http://x/> {} }", "SELECT * {service<http://x/>{}}"):
         with pytest.raises(BadRequest):
-            sparql.refuse_unsafe(query)
-    sparql.refuse_unsafe("SELECT * { ?s ?p 'no such word' }")
+            protocol.refuse_unsafe(query)
+    protocol.refuse_unsafe("SELECT * { ?s ?p 'no such word' }")
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "rdf", "nq", "trig"])

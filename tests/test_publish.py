@@ -22,8 +22,10 @@ from releases import derive_release
 from servers import ROOT, start_server
 from sparql_fixtures import BASE, GRAPH_A, GRAPH_B, ITEMS, TEST_LIMITS
 
-from metrograph import config, publish, remote, store, virtuoso_sql
+from metrograph import config
 from metrograph.errors import StoreError
+from metrograph.release import folders
+from metrograph.store import publish, remote, virtuoso_sql
 
 SELECT_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -50,12 +52,12 @@ def settings(instance: Any, var_dir: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def first(var_dir: Path) -> store.Release:
-    return store.current_release(var_dir)
+def first(var_dir: Path) -> folders.Release:
+    return folders.current_release(var_dir)
 
 
 @pytest.fixture(scope="module")
-def second(var_dir: Path, first: store.Release) -> store.Release:
+def second(var_dir: Path, first: folders.Release) -> folders.Release:
     return derive_release(var_dir, first, keep={GRAPH_A})
 
 

@@ -7,17 +7,17 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from metrograph import catalogue, sources
+from metrograph.build import inputs, query_catalogue
 from metrograph.errors import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = {q.name: q for q in sources.read_queries(ROOT)}
+QUERIES = {q.name: q for q in inputs.read_queries(ROOT)}
 
 
 @pytest.fixture(scope="module")
 def run(graph: ox.Store, base: str):
     def execute(name: str, **values: str) -> list[dict[str, str]]:
-        result = catalogue.run(graph, QUERIES[name], base, values)
+        result = query_catalogue.run(graph, QUERIES[name], base, values)
         names = [v.value for v in result.variables]
         return [{n: row[n].value for n in names if row[n] is not None} for row in result]
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from conftest import ROOT
 
-from metrograph import catalogue, sources
+from metrograph.build import inputs, query_catalogue
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def ask(graph, base, name, **values):
-    query = sources.read_query(next((ROOT / "queries").glob(name + "*.rq")))
-    result = catalogue.run(graph, query, base, values)
+    query = inputs.read_query(next((ROOT / "queries").glob(name + "*.rq")))
+    result = query_catalogue.run(graph, query, base, values)
     names = [v.value for v in result.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in result]
 

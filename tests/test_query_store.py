@@ -12,16 +12,17 @@ from typing import Any
 import pytest
 from conftest import TEST_OVERRIDES
 
-from metrograph import config, store
+from metrograph import config
 from metrograph.errors import ConfigError, StoreError
-from metrograph.template import Template
+from metrograph.release import folders
+from metrograph.sparql.process_template import Template
 
 COUNT = ("PREFIX mg: <{base}ontology#> SELECT (COUNT(DISTINCT ?g) AS ?n) "
          "WHERE {{ ?g a mg:Municipality ; mg:inDistrict ?k }}")
 
 
 @pytest.fixture(scope="module")
-def disk_app(settings: dict[str, Any], release: store.Release):
+def disk_app(settings: dict[str, Any], release: folders.Release):
     from metrograph.web import create_app
 
     overrides = {k: settings[k] for k in ("var_dir", "project_dir", *TEST_OVERRIDES)}
@@ -39,7 +40,7 @@ def _open_files(pid: int) -> set[str]:
     return found
 
 
-def test_disk_store_gives_the_same_answers(disk_app, release: store.Release, select,
+def test_disk_store_gives_the_same_answers(disk_app, release: folders.Release, select,
                                            base: str) -> None:
     expected = select("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a mg:Municipality ; "
                       "mg:inDistrict ?k }")[0]["n"]
@@ -53,7 +54,7 @@ def test_disk_store_gives_the_same_answers(disk_app, release: store.Release, sel
         assert page.status_code == 200 and b"03358021" in page.data
 
 
-def test_disk_query_processes_read_the_store(disk_app, release: store.Release) -> None:
+def test_disk_query_processes_read_the_store(disk_app, release: folders.Release) -> None:
     pool = disk_app.extensions["metrograph"].engine._get_pool()
     with pool._lock:
         workers = [w.process.pid for w in pool.workers]
@@ -68,18 +69,18 @@ def test_query_store_is_a_setting_with_memory_as_default() -> None:
     assert config.load(environ={"METROGRAPH_QUERY_STORE": "disk"})["query_store"] == "disk"
 
 
-def test_unknown_query_store_is_refused(release: store.Release) -> None:
+def test_unknown_query_store_is_refused(release: folders.Release) -> None:
     with pytest.raises(ConfigError, match="query_store"):
         Template(release, {}, "tape")
 
 
-def test_verify_with_disk_loads_nothing_into_memory(release: store.Release, tmp_path) -> None:
+def test_verify_with_disk_loads_nothing_into_memory(release: folders.Release, tmp_path) -> None:
     """A garbage dump fails the memory check (it is loaded) and passes the disk one (it is not)."""
     copy = tmp_path / release.path.name
     copy.mkdir()
     (copy / release.store_path.name).symlink_to(release.store_path.resolve())
-    (copy / store.DUMP_FILENAME).write_text("this is not N-Quads\n")
-    damaged = store.Release(copy, release.meta)
-    store.verify(damaged, "disk")  # opens and reads the store only
-    with pytest.raises(StoreError, match=store.DUMP_FILENAME):
-        store.verify(damaged, "memory")
+    (copy / folders.DUMP_FILENAME).write_text("this is not N-Quads\n")
+    damaged = folders.Release(copy, release.meta)
+    folders.verify(damaged, "disk")  # opens and reads the store only
+    with pytest.raises(StoreError, match=folders.DUMP_FILENAME):
+        folders.verify(damaged, "memory")

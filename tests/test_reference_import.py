@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from metrograph import reference_import
+from metrograph.build import reference_import
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / reference_import.DEFAULT_REFERENCE_DIR

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from metrograph import reference_import, sources
+from metrograph.build import inputs, reference_import
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / reference_import.DEFAULT_REFERENCE_DIR
@@ -36,7 +36,7 @@ def expected_regions() -> dict[str, tuple[int, int, int, float]]:
 
 
 def run_query_file(select, name: str) -> list[dict[str, str]]:
-    [query] = [q for q in sources.read_queries(ROOT) if q.name == name]
+    [query] = [q for q in inputs.read_queries(ROOT) if q.name == name]
     return select(query.text)
 
 

@@ -19,7 +19,8 @@ import pyshacl
 import pytest
 import rdflib
 
-from metrograph import namespaces, rdfize, sources, validate
+from metrograph.build import inputs, rdfize, shacl_gate
+from metrograph.model import namespaces
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = namespaces.DEFAULT_BASE
@@ -29,7 +30,7 @@ SLICE_KREISE = ("03358", "03157")  # Heidekreis (Samtgemeinden, gemeindefreie Ge
 
 @pytest.fixture(scope="module")
 def shapes() -> rdflib.Graph:
-    return validate.load_shapes(sources.shape_files(ROOT), BASE)
+    return shacl_gate.load_shapes(inputs.shape_files(ROOT), BASE)
 
 
 def _subjects(graph: ox.Store, query: str) -> set[ox.NamedNode]:
@@ -78,13 +79,13 @@ def test_real_build_slice_conforms_under_pyshacl(graph: ox.Store, shapes: rdflib
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
                                          advanced=True, allow_warnings=True)
     assert conforms, text
-    fast = validate.validate(validate.to_rdflib(quads), shapes)
-    assert fast.conforms, validate.summarize(fast)
+    fast = shacl_gate.validate(shacl_gate.to_rdflib(quads), shapes)
+    assert fast.conforms, shacl_gate.summarize(fast)
 
 
 def _example_quads(path: Path) -> list[ox.Quad]:
     quads = []
-    for ontology in sources.ontology_files(ROOT):
+    for ontology in inputs.ontology_files(ROOT):
         quads += rdfize.turtle_quads(ontology, ox.NamedNode(BASE + "graph/ontology"), BASE)
     return quads + rdfize.turtle_quads(path, ox.NamedNode(BASE + "graph/example"), BASE)
 
@@ -94,22 +95,22 @@ def _example_quads(path: Path) -> list[ox.Quad]:
 def test_build_engine_rejects_admin_must_fail_examples(example: Path,
                                                        shapes: rdflib.Graph) -> None:
     expected = example.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect:")
-    report = validate.validate(validate.to_rdflib(_example_quads(example)), shapes)
+    report = shacl_gate.validate(shacl_gate.to_rdflib(_example_quads(example)), shapes)
     assert not report.conforms
-    assert expected.strip() in validate.summarize(report, limit=100)
+    assert expected.strip() in shacl_gate.summarize(report, limit=100)
 
 
 @pytest.mark.parametrize("example", sorted((EXAMPLES / "valid").glob("*.ttl")),
                          ids=lambda p: p.name)
 def test_build_engine_accepts_valid_examples(example: Path, shapes: rdflib.Graph) -> None:
-    report = validate.validate(validate.to_rdflib(_example_quads(example)), shapes)
-    assert report.conforms, validate.summarize(report)
+    report = shacl_gate.validate(shacl_gate.to_rdflib(_example_quads(example)), shapes)
+    assert report.conforms, shacl_gate.summarize(report)
 
 
 def test_to_rdflib_is_a_full_rdflib_graph_when_read() -> None:
     """The build hands the quads to the fast engine; anything else reading the graph sees it all."""
     quads = _example_quads(EXAMPLES / "valid" / "admin-units.ttl")
-    graph = validate.to_rdflib(quads)
+    graph = shacl_gate.to_rdflib(quads)
     assert len(graph) == len({(q.subject, q.predicate, q.object) for q in quads})
     kreis = rdflib.URIRef(BASE + "id/kreis/03358")
     assert graph.value(kreis, rdflib.URIRef(BASE + "ontology#nuts")) == rdflib.Literal("DE938")
@@ -118,7 +119,7 @@ def test_to_rdflib_is_a_full_rdflib_graph_when_read() -> None:
 def test_pyshacl_reads_the_lazy_graph_in_full(shapes: rdflib.Graph) -> None:
     """Without the fast engine the gate runs pySHACL on the same graph: it must see every triple."""
     example = EXAMPLES / "invalid" / "admin-gemeinde-ags-not-in-kreis.ttl"
-    conforms, report, _ = pyshacl.validate(validate.to_rdflib(_example_quads(example)),
+    conforms, report, _ = pyshacl.validate(shacl_gate.to_rdflib(_example_quads(example)),
                                            shacl_graph=shapes, inference="none", advanced=True)
     assert not conforms
     messages = " ".join(str(m) for m in report.objects(None, rdflib.SH.resultMessage))

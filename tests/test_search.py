@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from metrograph import search
+from metrograph.store import label_search as search
 
 
 @pytest.fixture(scope="module")
@@ -132,11 +132,12 @@ EQUIVALENCE_KINDS = [None, "kreis", "gemeinde", "region", "land", "ontology", "s
 def heavy_index(release, tmp_path_factory):
     """The release's index written with a tiny heavy-prefix threshold, so that most short
     keys are answered from precomputed hits (as on a graph 100× ours)."""
-    from metrograph import search_build, store
+    from metrograph.build import search_index
+    from metrograph.release import folders
 
-    lines = (release.path / store.DUMP_FILENAME).read_bytes().split(b"\n")[:release.meta["quads"]]
+    lines = (release.path / folders.DUMP_FILENAME).read_bytes().split(b"\n")[:release.meta["quads"]]
     path = tmp_path_factory.mktemp("search") / search.INDEX_FILENAME
-    search_build.build_index(lines, release.meta["base_iri"], path, release.id, heavy_rows=5)
+    search_index.build_index(lines, release.meta["base_iri"], path, release.id, heavy_rows=5)
     idx = search.SearchIndex(path)
     yield idx
     idx.close()
@@ -244,7 +245,7 @@ def test_keys_repeating_a_trigram_read_a_bounded_number_of_candidates(index, que
 def test_odd_labels_are_indexed_alike_on_both_paths(tmp_path):
     """A NUL inside a label (SQLite's length() stops there) and a literal where a class is
     expected neither break the index nor make the two search paths disagree."""
-    from metrograph import search_build
+    from metrograph.build import search_index
 
     base = "https://example.org/mg/"
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
@@ -254,7 +255,7 @@ def test_odd_labels_are_indexed_alike_on_both_paths(tmp_path):
              f'<{base}id/kreis/c> {label} "Abcdefg" {graph} .',
              f'<{base}ontology#X> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "foo" {graph} .']
     path = tmp_path / search.INDEX_FILENAME
-    search_build.build_index([line.encode() for line in lines], base, path, heavy_rows=1)
+    search_index.build_index([line.encode() for line in lines], base, path, heavy_rows=1)
     odd = search.SearchIndex(path)
     try:
         for limit in (1, 2, 3):

@@ -10,15 +10,15 @@ import rdflib
 from rdflib import URIRef
 from rdflib.namespace import DCAT, RDF, RDFS, SKOS, XSD
 
-from metrograph import dumps, selfdesc, sources
-from metrograph.namespaces import SCHEMA, SH, VOID
+from metrograph.build import dumps, inputs, self_description
+from metrograph.model.namespaces import SCHEMA, SH, VOID
 
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 
 
 @pytest.fixture(scope="module")
 def void(release):
-    return rdflib.Graph().parse(release.path / selfdesc.VOID_FILENAME, format="turtle")
+    return rdflib.Graph().parse(release.path / self_description.VOID_FILENAME, format="turtle")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def number(void, node, prop) -> int:
 
 
 def test_parses_with_an_independent_parser(release, void):
-    quads = list(ox.parse(path=str(release.path / selfdesc.VOID_FILENAME), format=ox.RdfFormat.TURTLE,
+    quads = list(ox.parse(path=str(release.path / self_description.VOID_FILENAME), format=ox.RdfFormat.TURTLE,
                           base_iri="https://example.org/"))
     assert len(quads) == len(void)  # pyoxigraph reads the same triples rdflib does
 
@@ -108,7 +108,7 @@ def test_access_and_examples(void, dataset, base, release):
 
 
 def test_dcat_distributions_carry_size_and_checksum(release, base):
-    dcat = rdflib.Graph().parse(release.path / selfdesc.DCAT_FILENAME, format="turtle")
+    dcat = rdflib.Graph().parse(release.path / self_description.DCAT_FILENAME, format="turtle")
     written = {d.name: d for d in dumps.read_dumps(release.path)}
     found = {}
     for dist in dcat.objects(URIRef(base + "dataset"), DCAT.distribution):
@@ -124,8 +124,8 @@ def test_dcat_distributions_carry_size_and_checksum(release, base):
 
 
 def test_sparql_examples_one_per_query_and_self_contained(release, base):
-    examples = rdflib.Graph().parse(release.path / selfdesc.EXAMPLES_FILENAME, format="turtle")
-    queries = sources.read_queries(Path(__file__).resolve().parent.parent)
+    examples = rdflib.Graph().parse(release.path / self_description.EXAMPLES_FILENAME, format="turtle")
+    queries = inputs.read_queries(Path(__file__).resolve().parent.parent)
     nodes = set(examples.subjects(RDF.type, SH.SPARQLExecutable))
     assert len(nodes) == len(queries)
     empty = ox.Store()
@@ -143,7 +143,7 @@ def test_used_prefixes_include_empty_local_names_and_skip_iris_strings_comments(
              "kreis": "https://w3id.org/metrograph/id/kreis/", "mg": "https://w3id.org/metrograph/ontology#"}
     query = ('SELECT * WHERE { ?s rdfs:label "kreis:x" ; <http://mg:x> ?o '
              'FILTER STRSTARTS(STR(?o), STR(wd:)) } # mg:comment')
-    assert selfdesc.used_prefixes(query, known) == ["rdfs", "wd"]
+    assert self_description.used_prefixes(query, known) == ["rdfs", "wd"]
 
 
 def test_a_failing_writer_process_fails_the_build_step(tmp_path, base):
@@ -152,5 +152,5 @@ def test_a_failing_writer_process_fails_the_build_step(tmp_path, base):
     not_a_folder = tmp_path / "release"
     not_a_folder.write_text("a file, not a folder")
     with pytest.raises(DataError, match="search index, dumps and VoID failed"):
-        selfdesc.write_release_files(not_a_folder, b"", "0" * 16, base,
+        self_description.write_release_files(not_a_folder, b"", "0" * 16, base,
                                      Path(__file__).resolve().parent.parent)

@@ -13,7 +13,8 @@ import pyshacl
 import pytest
 import rdflib
 
-from metrograph import namespaces, sources, validate
+from metrograph.build import inputs, shacl_gate
+from metrograph.model import namespaces
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "tests" / "shapes"
@@ -23,7 +24,7 @@ SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 
 def _data_graph(example: Path) -> rdflib.Graph:
     graph = rdflib.Graph()
-    for path in sources.ontology_files(ROOT):
+    for path in inputs.ontology_files(ROOT):
         graph.parse(path, format="turtle", publicID=BASE)
     graph.parse(example, format="turtle", publicID=BASE)
     return graph
@@ -31,7 +32,7 @@ def _data_graph(example: Path) -> rdflib.Graph:
 
 @pytest.fixture(scope="module")
 def shapes() -> rdflib.Graph:
-    return validate.load_shapes(sources.shape_files(ROOT), BASE)
+    return shacl_gate.load_shapes(inputs.shape_files(ROOT), BASE)
 
 
 def _messages(report: rdflib.Graph) -> list[str]:
@@ -73,6 +74,6 @@ def test_invalid_example_fails_under_pyshacl(example: Path, shapes: rdflib.Graph
 
 @pytest.mark.parametrize("example", INVALID, ids=lambda p: p.name)
 def test_build_gate_rejects_invalid_example(example: Path, shapes: rdflib.Graph) -> None:
-    report = validate.validate(_data_graph(example), shapes)
+    report = shacl_gate.validate(_data_graph(example), shapes)
     assert not report.conforms and report.violations >= 1
-    assert _expected(example) in validate.summarize(report, limit=100)
+    assert _expected(example) in shacl_gate.summarize(report, limit=100)

@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrograph import evaluation, sparql, sparql_lexer
 from metrograph.errors import BadRequest
+from metrograph.sparql import evaluation, lexer, protocol
 
 EMPTY = ox.Store()
 ENDPOINT = "<http://127.0.0.1:9/>"  # pyoxigraph refuses port 9 before connecting anywhere
@@ -123,7 +123,7 @@ def refused(query: str) -> str | None:
     """What our checks say, in the order the server makes them: the web layer's lexical
     check, then the query process's (evaluation on an empty store if both let it pass)."""
     try:
-        sparql.refuse_unsafe(query)
+        protocol.refuse_unsafe(query)
     except BadRequest as exc:
         return exc.message
     reply = evaluation.evaluate(ox.Store(), ox, {}, job(query))
@@ -320,8 +320,8 @@ NESTINGS = {
 
 @pytest.mark.parametrize("kind", sorted(NESTINGS))
 def test_pyoxigraph_survives_every_nesting_the_limit_lets_through(kind):
-    query = NESTINGS[kind](sparql.MAX_NESTING)
-    assert sparql_lexer.max_depth(query) <= sparql.MAX_NESTING + 1
+    query = NESTINGS[kind](protocol.MAX_NESTING)
+    assert lexer.max_depth(query) <= protocol.MAX_NESTING + 1
     code = "import sys, pyoxigraph as ox\ntry:\n    list(ox.Store().query(sys.stdin.read()))\n" \
            "except Exception:\n    pass\n"
     run = subprocess.run([sys.executable, "-c", code], input=query.encode(), timeout=120)
@@ -334,13 +334,13 @@ def test_pyoxigraph_survives_every_nesting_the_limit_lets_through(kind):
                                    "SELECT * { ?s ?p " + "<< ?s ?p " * 1000 + "1" + " >>" * 1000 + "}"])
 def test_deep_nesting_is_refused_with_a_sentence(query):
     message = refused(query)
-    assert message is not None and "nests" in message and str(sparql.MAX_NESTING) in message
+    assert message is not None and "nests" in message and str(protocol.MAX_NESTING) in message
 
 
 def test_the_tokens_add_up_to_the_query():
     query = REPRODUCERS[0] + " 'a\\'b' \"\"\"x\"y\"\"\" ?v $w _:b ex:a\\.b 1.5e3 @de-DE ^^ <<( )>>"
-    assert "".join(t.text for t in sparql_lexer.tokens(query)) == query
-    kinds = {t.text: t.kind for t in sparql_lexer.tokens("FILTER(1<2)SERVICE#>\n")}
+    assert "".join(t.text for t in lexer.tokens(query)) == query
+    kinds = {t.text: t.kind for t in lexer.tokens("FILTER(1<2)SERVICE#>\n")}
     assert kinds["<"] == "op" and kinds["SERVICE"] == "word" and kinds["#>"] == "comment"
 
 
@@ -348,7 +348,7 @@ def test_the_remote_backends_parse_never_reaches_the_network(listener):
     """The remote backend parses every query with pyoxigraph in the server process
     (sparql_rewrite.check_standard): it parses the disarmed copy, and reads the text with its
     \\u escapes decoded too, as a store that decodes them before parsing would."""
-    from metrograph import sparql_rewrite
+    from metrograph.store import remote_rewrite
 
     endpoint = f"<http://127.0.0.1:{listener.port}/>"
     seen = listener.connections
@@ -356,7 +356,7 @@ def test_the_remote_backends_parse_never_reaches_the_network(listener):
                   f"ASK {{ ?s ?p trueSERVICE {endpoint} {{}} }}",
                   f'SELECT * WHERE {{ ?s ?p "\\u0022 . SERVICE {endpoint} {{}} #" }}']:
         with pytest.raises(BadRequest, match="federation is off"):
-            sparql_rewrite.check_standard(query)
+            remote_rewrite.check_standard(query)
     time.sleep(0.05)
     assert listener.connections == seen
     # the embedded store reads \u escapes only inside strings: that last one is a plain string

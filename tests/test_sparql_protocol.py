@@ -489,15 +489,15 @@ def test_checking_a_query_does_not_evaluate_its_values():
     VALUES blocks must not be evaluated there (it would occupy the web process for hours)."""
     import threading
 
-    from metrograph import sparql_rewrite
+    from metrograph.store import remote_rewrite
 
     block = " ".join(str(i) for i in range(2000))
     query = (f"ASK {{ VALUES ?a {{ {block} }} VALUES ?b {{ {block} }} "
              f"VALUES ?c {{ {block} }} FILTER(?a + ?b + ?c < 0) }}")
-    checker = threading.Thread(target=sparql_rewrite.check_standard, args=(query,),
+    checker = threading.Thread(target=remote_rewrite.check_standard, args=(query,),
                                daemon=True)
     checker.start()
     checker.join(60)  # generous: unchecked, this runs for hours
     assert not checker.is_alive()
     with pytest.raises(SyntaxError):  # syntax errors outside VALUES data still show here
-        sparql_rewrite.check_standard("SELECT * WHERE { VALUES ?a { 1 } FILTER(?a >) }")
+        remote_rewrite.check_standard("SELECT * WHERE { VALUES ?a { 1 } FILTER(?a >) }")

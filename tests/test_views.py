@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from metrograph.dates import valid_on
-from metrograph.geometry import parse_wkt, simplify
+from metrograph.model.geometry import parse_wkt, simplify
+from metrograph.model.validity import valid_on
 
 BASE = "https://w3id.org/metrograph/"
 

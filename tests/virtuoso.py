@@ -238,7 +238,7 @@ DB.DBA.RDF_DEFAULT_USER_PERMS_SET('{self.user}', 7);
     def isql(self, sql: str, timeout: float = 120) -> str:
         """Run SQL statements (each ending in ``;``) as dba; raise RuntimeError on any error."""
         from metrograph.errors import StoreError
-        from metrograph.virtuoso_sql import run_isql
+        from metrograph.store.virtuoso_sql import run_isql
 
         try:
             return run_isql(f"127.0.0.1:{self.sql_port}", "dba", self._dba_password, sql + "\n",

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from metrograph import config as config_mod
-from metrograph.formatting import NUMERIC_DATATYPES, format_date, format_number
+from metrograph.i18n.formatting import NUMERIC_DATATYPES, format_date, format_number
 from metrograph.web import memo
 from metrograph.web.state import AppState
 

@@ -21,11 +21,13 @@ from xml.sax.saxutils import escape as xml_escape
 
 from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, send_file
 
-from metrograph import dumps as dumps_mod
-from metrograph import negotiate, search, selfdesc
+from metrograph.build import dumps as dumps_mod
+from metrograph.build import self_description
 from metrograph.config import public_url
-from metrograph.engine import cache_key_digest
 from metrograph.errors import BadRequest, NotAcceptable, NotFound, ServiceUnavailable
+from metrograph.sparql import negotiate
+from metrograph.sparql.engine import cache_key_digest
+from metrograph.store import label_search as search
 from metrograph.web.http import conditional, cors
 from metrograph.web.state import per_release
 
@@ -197,12 +199,12 @@ def _rdf_document(filename: str, what: str, html: Callable[[], Response] | None 
 
 @bp.route("/.well-known/void", methods=["GET", "HEAD"])
 def void() -> Response:
-    return _rdf_document(selfdesc.VOID_FILENAME, "the VoID description")
+    return _rdf_document(self_description.VOID_FILENAME, "the VoID description")
 
 
 @bp.route("/.well-known/sparql-examples", methods=["GET", "HEAD"])
 def sparql_examples() -> Response:
-    return _rdf_document(selfdesc.EXAMPLES_FILENAME, "the SPARQL examples")
+    return _rdf_document(self_description.EXAMPLES_FILENAME, "the SPARQL examples")
 
 
 # --- SHACL report -------------------------------------------------------------------------------
@@ -356,7 +358,7 @@ def _dumps_page() -> Response:
 @bp.route("/dumps/", methods=["GET", "HEAD"])
 def dumps_listing() -> Response:
     _dumps()
-    return _rdf_document(selfdesc.DCAT_FILENAME, "the dump listing", html=_dumps_page)
+    return _rdf_document(self_description.DCAT_FILENAME, "the dump listing", html=_dumps_page)
 
 
 @bp.route("/dumps/<name>", methods=["GET", "HEAD"])

@@ -19,8 +19,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from metrograph import remote as remote_mod
 from metrograph.errors import Forbidden, MetrographError, NotFound
+from metrograph.store import remote as remote_mod
 
 bp = Blueprint("ops", __name__)
 _counts: Counter[tuple[str, int]] = Counter()

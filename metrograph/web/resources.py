@@ -5,7 +5,7 @@
 ``Content-Location`` naming the document URL (``/X.ttl``, ``/X.jsonld``, ``/X.nt``,
 ``/X.rdf``, ``/X.html``) and a ``Link: …; rel="alternate"`` per format. Unknown IRIs: 404;
 paths that cannot name anything (``..``, encoded slashes, overlong, not UTF-8): 400.
-The view model lives in :mod:`metrograph.entities`; this module only speaks HTTP.
+The view model lives in :mod:`metrograph.pages.entity_page`; this module only speaks HTTP.
 """
 
 from __future__ import annotations
@@ -19,14 +19,15 @@ from urllib.parse import quote, unquote_to_bytes, urlencode
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from metrograph import negotiate, store
-from metrograph.descriptions import DOCUMENT_FORMATS
-from metrograph.engine import cache_key_digest
-from metrograph.entities import PAGE_SIZE, Resources
 from metrograph.errors import BadRequest, NotAcceptable, NotFound
-from metrograph.iri_paths import BadPath, iri_for_path, path_for_iri
-from metrograph.params import whole_number
-from metrograph.schema_org import schema_json
+from metrograph.model.iri_paths import BadPath, iri_for_path, path_for_iri
+from metrograph.pages.entity_page import PAGE_SIZE, Resources
+from metrograph.pages.params import whole_number
+from metrograph.pages.rdf_description import DOCUMENT_FORMATS
+from metrograph.pages.schema_org import schema_json
+from metrograph.release import folders
+from metrograph.sparql import negotiate
+from metrograph.sparql.engine import cache_key_digest
 from metrograph.web.http import conditional
 
 bp = Blueprint("resources", __name__, template_folder="../templates")
@@ -121,7 +122,7 @@ def resources() -> Resources:
         if found is None:
             holder.clear()  # a release or process (fork) change: never share a handle
             lookups = state.remote if state.remote is not None else \
-                store.open_read_only(state.release)
+                folders.open_read_only(state.release)
             found = Resources(lookups, state.settings["base_iri"], state.release.id)
             holder[key] = found
     return found

@@ -1,8 +1,8 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint, its service description and its query page.
 
-The protocol rules live in :mod:`metrograph.sparql`, negotiation in :mod:`metrograph.negotiate`,
-execution in :mod:`metrograph.engine`; this module wires them to HTTP: methods, CORS, ``ETag``
-and ``304``, ``Cache-Control``, ``Vary: Accept``.
+The protocol rules live in :mod:`metrograph.sparql.protocol`, negotiation in
+:mod:`metrograph.sparql.negotiate`, execution in :mod:`metrograph.sparql.engine`; this module
+wires them to HTTP: methods, CORS, ``ETag`` and ``304``, ``Cache-Control``, ``Vary: Accept``.
 """
 
 from __future__ import annotations
@@ -14,16 +14,18 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
-from metrograph import lookup, negotiate, sparql
 from metrograph.config import public_url
-from metrograph.engine import Engine, cache_key_digest
 from metrograph.errors import (
     BadRequest,
     DataError,
     NotAcceptable,
     PayloadTooLarge,
 )
-from metrograph.formats import BOOLEAN_FORMATS, FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format
+from metrograph.sparql import negotiate
+from metrograph.sparql import protocol as sparql
+from metrograph.sparql.engine import Engine, cache_key_digest
+from metrograph.sparql.formats import BOOLEAN_FORMATS, FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format
+from metrograph.store import point_lookups as lookup
 from metrograph.web.http import CACHE_CONTROL as CACHE_CONTROL
 from metrograph.web.http import conditional as _conditional
 from metrograph.web.http import cors as _cors
@@ -185,7 +187,7 @@ def _answer(parsed: sparql.ParsedRequest) -> Response:
 
 
 def _point_lookup(query: str, fmt: Format) -> Any:
-    """``DESCRIBE <iri>`` from this process's read-only store (metrograph/lookup.py)."""
+    """``DESCRIBE <iri>`` from this process's read-only store (metrograph/store/point_lookups.py)."""
     return lookup.describe(_state().engine, resources().store, query, fmt.name)
 
 
@@ -225,7 +227,7 @@ def service_description(endpoint_url: str, engine: Engine, settings: dict[str, A
     from rdflib import BNode, Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS, RDF, XSD
 
-    from metrograph.namespaces import SD, VOID, dataset_iri
+    from metrograph.model.namespaces import SD, VOID, dataset_iri
 
     formats_ns = "http://www.w3.org/ns/formats/"
     format_iris = {
@@ -279,7 +281,7 @@ def service_description(endpoint_url: str, engine: Engine, settings: dict[str, A
 
 def _examples(project_dir: str) -> list[dict[str, str]]:
     try:
-        from metrograph.sources import read_queries
+        from metrograph.build.inputs import read_queries
 
         return [{"name": q.name, "title": q.title, "description": q.description,
                  "text": q.text} for q in read_queries(Path(project_dir))]

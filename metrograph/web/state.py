@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from metrograph import remote as remote_mod
-from metrograph import store
-from metrograph.engine import Engine
 from metrograph.errors import MetrographError, StoreError
+from metrograph.release import folders
+from metrograph.sparql.engine import Engine
+from metrograph.store import remote as remote_mod
 
 
 @dataclass
 class AppState:
     settings: dict[str, Any]
-    release: store.Release
+    release: folders.Release
     engine: Engine
     remote: remote_mod.RemoteStore | None = None
     #: why this process is not ready (None: ready)
@@ -40,7 +40,7 @@ class AppState:
     def open(cls, settings: dict[str, Any]) -> AppState:
         var_dir = Path(settings["var_dir"])
         if settings["backend"] != "remote":
-            release = store.current_release(var_dir)
+            release = folders.current_release(var_dir)
             return cls(settings, release, Engine(release, settings))
         remote = remote_mod.RemoteStore(settings["remote_query_url"],
                                         timeout=float(settings["query_timeout"]),
@@ -52,7 +52,7 @@ class AppState:
         if live is None:
             raise StoreError(f"the store at {settings['remote_query_url']} holds no release: "
                              "run 'metrograph publish' first")
-        release = store.release_by_id(var_dir, live.release_id)
+        release = folders.release_by_id(var_dir, live.release_id)
         remote.named_graphs = live.named_graphs
         return cls(settings, release, Engine(release, settings, remote), remote)
 
@@ -84,7 +84,7 @@ class AppState:
             return
         if live.release_id != self.release.id:
             try:
-                release = store.release_by_id(Path(self.settings["var_dir"]), live.release_id)
+                release = folders.release_by_id(Path(self.settings["var_dir"]), live.release_id)
             except StoreError as exc:
                 self.problem = f"the store serves release {live.release_id}: {exc}"
                 return

@@ -20,13 +20,17 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from metrograph import catalogue, sources, views_graph, views_map, views_questions, views_timeline
-from metrograph import views as data
-from metrograph.collation import sort_key
-from metrograph.dates import parse_day
-from metrograph.engine import cache_key_digest
+from metrograph.build import inputs, query_catalogue
 from metrograph.errors import BadRequest, DataError, NotFound
-from metrograph.namespaces import prefixes
+from metrograph.i18n.collation import sort_key
+from metrograph.model.namespaces import prefixes
+from metrograph.model.validity import parse_day
+from metrograph.pages.planner import explorer as views_graph
+from metrograph.pages.planner import kreis_map
+from metrograph.pages.planner import questions as views_questions
+from metrograph.pages.planner import rows as data
+from metrograph.pages.planner import timeline as views_timeline
+from metrograph.sparql.engine import cache_key_digest
 from metrograph.web.http import conditional
 from metrograph.web.state import per_release
 
@@ -114,7 +118,7 @@ def _base() -> str:
 
 
 def _map() -> dict[str, Any]:
-    return _cached("map", lambda: views_map.map_data(_run, _base()))
+    return _cached("map", lambda: kreis_map.map_data(_run, _base()))
 
 
 def _graph() -> dict[str, Any]:
@@ -125,9 +129,9 @@ def _sources() -> dict[str, Any]:
     return _cached("sources", lambda: views_timeline.source_index(_run))
 
 
-def _queries() -> dict[str, sources.QueryFile]:
+def _queries() -> dict[str, inputs.QueryFile]:
     root = Path(_state().settings["project_dir"])
-    return _cached("queries", lambda: {q.name: q for q in sources.read_queries(root)})
+    return _cached("queries", lambda: {q.name: q for q in inputs.read_queries(root)})
 
 
 def _choices(kind: str) -> list[dict[str, str]]:
@@ -239,7 +243,7 @@ def map_page() -> Response:
 @bp.route("/api/map.geojson", methods=["GET", "HEAD"])
 def map_geojson() -> Response:
     day, region, network = _map_filters()
-    response = _json(lambda: views_map.filter_map(_map(), day, region, network)
+    response = _json(lambda: kreis_map.filter_map(_map(), day, region, network)
                      if (day or region or network) else _map())
     response.headers["Content-Type"] = "application/geo+json; charset=utf-8"
     return response
@@ -313,14 +317,14 @@ def timeline_json() -> Response:
 
 # --- the question catalogue ---------------------------------------------------------------------
 
-def _question(name: str) -> sources.QueryFile:
+def _question(name: str) -> inputs.QueryFile:
     found = _queries().get(name)
     if found is None:
         raise NotFound(f"there is no question {name!r}")
     return found
 
 
-def _form(query: sources.QueryFile) -> list[dict[str, Any]]:
+def _form(query: inputs.QueryFile) -> list[dict[str, Any]]:
     fields = []
     for p in query.parameters:
         given = request.args.get(p.name, "").strip()
@@ -336,7 +340,7 @@ def _form(query: sources.QueryFile) -> list[dict[str, Any]]:
     return fields
 
 
-def _question_values(query: sources.QueryFile) -> dict[str, str]:
+def _question_values(query: inputs.QueryFile) -> dict[str, str]:
     types = {p.name: p.type for p in query.parameters}
     known = set(types)
     values = {}
@@ -378,7 +382,7 @@ def question_json(name: str) -> Response:
     query = _question(name)
     values = _question_values(query)
     try:
-        bound = catalogue.bindings(query, values, _base())
+        bound = query_catalogue.bindings(query, values, _base())
     except DataError as exc:
         raise BadRequest(str(exc)) from None
     def make() -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The page's language: number and date formats, German collation."""

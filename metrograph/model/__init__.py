@@ -1,0 +1,1 @@
+"""The domain: namespaces and IRIs, validity of dated claims, labels of terms, geometry."""

@@ -1,0 +1,1 @@
+"""The planner's views: map, membership explorer, timeline and question catalogue (their data)."""

@@ -1,0 +1,20 @@
+"""Data behind the planner's views: what the view modules share.
+
+One module a view, none with Flask, in :mod:`metrograph.pages.planner`: ``kreis_map`` (the map),
+``explorer`` (the membership explorer), ``timeline`` and ``questions`` (the question catalogue).
+Every function there takes ``run(query, substitutions=None)``, which evaluates a SELECT through
+the query engine (time limit, caps, cache) and returns the SPARQL JSON bindings. Values from
+users are bound as typed terms (pyoxigraph substitutions), never written into query text. The
+web layer (:mod:`metrograph.web.views`) caches the per-release results per process. """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Rows = list[dict[str, dict[str, str]]]
+Runner = Callable[..., Rows]
+
+
+def value(row: dict[str, dict[str, str]], name: str) -> str | None:
+    cell = row.get(name)
+    return cell["value"] if cell else None
