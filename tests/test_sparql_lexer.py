@@ -29,6 +29,8 @@ from metrograph.sparql import evaluation, lexer, protocol
 EMPTY = ox.Store()
 ENDPOINT = "<http://127.0.0.1:9/>"  # pyoxigraph refuses port 9 before connecting anywhere
 PROLOGUE = f"PREFIX ex: <http://example.org/> PREFIX : {ENDPOINT} "
+#: a second prologue whose prefix names look like keywords or like the disarmed word
+LOOKALIKES = f"PREFIX servicx: <http://a/> PREFIX order: <http://o/> PREFIX : {ENDPOINT} "
 FRAGMENTS = [
     "FILTER(1<2)", "FILTER(?x<2)", "FILTER(?x < <http://a/>)", "FILTER(?x<=3)", "FILTER(",
     "FILTER(1 IN (<http://a#>))", "FILTER(?a*<http://x#>)", "FILTER(STR(?x)<'b')",
@@ -40,7 +42,8 @@ FRAGMENTS = [
     # keywords glued to what follows (pyoxigraph's keywords need no boundary) and other quirks
     "FILTER:f(", "FILTERex:f(", "trueFILTER<http://x/f>(", "ex:.", ":.", "ex:a.b.", "EXISTS{}",
     "?x-", "HAVING:f(", "ORDERBY<http://x/f>(", "<<<http://x/#>", "\\u0022", "\\u0041'",
-    "SERVICE:x", "'\\''", "?x<<", "}<2)",
+    "SERVICE:x", "'\\''", "?x<<", "}<2)", "<http://a\\u0041#>", "VALUES ?x { <http://a\\u0041#> }",
+    "~", "~ service:", "service:", "?servicx", "BIND(1 AS ?servicx)", "order:p", "(?a <http://x/VALUES>)",
 ]
 CONTEXTS = [
     (PROLOGUE + "SELECT * WHERE { ", " }"),
@@ -50,6 +53,8 @@ CONTEXTS = [
     (PROLOGUE + "SELECT * WHERE { FILTER(", ") }"),
     (PROLOGUE + "SELECT (", " AS ?z) WHERE {}"),
     (PROLOGUE + "SELECT * WHERE {} ORDER BY ", ""),
+    (LOOKALIKES + "SELECT * WHERE { ", " }"),
+    (LOOKALIKES + "ASK { ?s order:p ", " }"),
 ]
 REPRODUCERS = [
     "SELECT * WHERE { FILTER(1<2)SERVICE#>\nSILENT <http://127.0.0.1:18999/> { ?s ?p ?o } }",
@@ -78,6 +83,17 @@ REPRODUCERS = [
     "SELECT * WHERE { ?s ?p <http://x/\\u0041'> . ?s ?p \"\\u0022\" ."
     " SERVICE <http://127.0.0.1:9/> {} } #'\"\"\"",
     "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:x {} }",
+    # a third: IRIs with \u escapes misread (and VALUES rows dropped from the parsed copy), a
+    # prefix named order: read as ORDER, a declared servicx: meeting an undeclared service:
+    "SELECT * WHERE { VALUES ?x { <http://a\\u0041#> } SERVICE <http://127.0.0.1:9/> {\n } }",
+    "ASK { VALUES ?x { <http://a\\U00000041#> } SERVICE <http://127.0.0.1:9/> {\n } }",
+    "SELECT * WHERE { VALUES ?x { <http://a\\u0041'''> } SERVICE <http://127.0.0.1:9/> { #'''\n} }",
+    "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { ?s ?p <http://a\\u0041/VALUES> { SERVICE: {} } }",
+    "PREFIX order: <http://o/> PREFIX : <http://127.0.0.1:9/> SELECT * WHERE"
+    " { ?s order:p ( ?a <http://x/VALUES> ) . { SERVICE:x {} } }",
+    "PREFIX servicx: <http://a/> PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { ?s ?p ?o ~ service: {} }",
+    "PREFIX SERVICX: <http://u/> PREFIX : <http://127.0.0.1:9/> ASK{?s ?p ?o~SERVICE:{}}",
+    "PREFIX servicx: <http://a/> PREFIX : <http://127.0.0.1:9/> ASK { ?s ?p ?o ~ service:SILENT {} }",
 ]
 ALLOWED = [
     "SELECT * WHERE { ?s <http://example.org/service> ?o }",
@@ -93,6 +109,10 @@ ALLOWED = [
     "PREFIX sd: <http://www.w3.org/ns/sparql-service-description#> SELECT * { ?s a sd:Service }",
     "SELECT * WHERE { ?s ?p \"\\u0022 SERVICE <http://127.0.0.1:9/> {} \\u0022\" }",
     "SELECT * WHERE { ?s ?p 'x'@en-service }",
+    "SELECT * WHERE { ?s <http://x/\\u0041service> ?o }",
+    "SELECT * WHERE { ?s ?p ?service BIND(1 AS ?servicx) }",
+    "SELECT ?service ?servicx WHERE { }",
+    "PREFIX order: <http://o/> SELECT * WHERE { ?s order:p ( ?a <http://x/service#> ) }",
 ]
 
 
@@ -110,7 +130,9 @@ def holds_service_keyword(query: str) -> bool | None:
     """True/False by the oracle above; None when pyoxigraph rejects the query anyway."""
     if not parses(query):
         return None
-    return not parses(re.sub("(?i)(servic)e", r"\1x", query))
+    # a replacement found nowhere in the query, so it cannot meet a name the query declares
+    word = next(w for w in ("servicz", "servicq", "servicj") if w not in query.lower())
+    return not parses(re.sub("(?i)servic(e)", lambda m: m.group(0)[:6] + word[6], query))
 
 
 def job(query: str) -> dict:
@@ -357,6 +379,12 @@ def test_the_remote_backends_parse_never_reaches_the_network(listener):
                   f'SELECT * WHERE {{ ?s ?p "\\u0022 . SERVICE {endpoint} {{}} #" }}']:
         with pytest.raises(BadRequest, match="federation is off"):
             remote_rewrite.check_standard(query)
+    for query in REPRODUCERS:  # each refused (or not parsed), none fetched
+        aimed = query.replace("<http://127.0.0.1:9/>", endpoint).replace(
+            "<http://127.0.0.1:18999/>", endpoint)
+        with pytest.raises((BadRequest, SyntaxError)):
+            protocol.refuse_unsafe(aimed)
+            remote_rewrite.check_standard(aimed)
     time.sleep(0.05)
     assert listener.connections == seen
     # the embedded store reads \u escapes only inside strings: that last one is a plain string

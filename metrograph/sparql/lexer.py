@@ -54,7 +54,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+#: IRIREF, with the UCHAR escapes (``\\u0041``) pyoxigraph reads inside an IRI
+_IRIREF = re.compile(r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>')
 #: tokens after which an expression has a complete operand (so ``<`` is less-than)
 _OPERAND_KINDS = frozenset({"var", "iri", "pname", "string", "number", "langtag"})
 _OPERAND_WORDS = frozenset({"TRUE", "FALSE"})
@@ -98,20 +99,23 @@ def _is_operand_end(token: Token | None) -> bool:
     return token.text in {")", "]", ">>", "}"}  # } ends EXISTS {…}
 
 
-def _keyword_part(token: Token | None) -> str:
-    """The letters a keyword may hide in: a word, or a prefixed name's prefix (upper case)."""
+def _keyword_part(token: Token | None, declared: set[str]) -> str:
+    """The letters a keyword may hide in (upper case): a word, or the prefix of a prefixed name
+    whose prefix the query does not declare (``HAVING:f(``: the parser, finding no prefix
+    ``HAVING``, reads the keyword and ``:f``)."""
     if token is None:
         return ""
     if token.kind == "word":
         return token.text.upper()
     if token.kind == "pname":
-        return token.text.partition(":")[0].upper()
+        prefix = token.text.partition(":")[0]
+        return "" if prefix in declared else prefix.upper()
     return ""
 
 
-def _clause_of(token: Token) -> str | None:
+def _clause_of(token: Token, declared: set[str]) -> str | None:
     """The expression clause a word (or a glued prefix) opens, "" for one that ends it."""
-    part = _keyword_part(token)
+    part = _keyword_part(token, declared)
     if token.kind == "word" and part in _CLAUSE_ENDS:
         return ""
     for word, clause in _EXPRESSION_CLAUSES.items():
@@ -120,7 +124,8 @@ def _clause_of(token: Token) -> str | None:
     return None
 
 
-def _paren_kind(frame: _Frame, prev: Token | None, before: Token | None) -> str:
+def _paren_kind(frame: _Frame, prev: Token | None, before: Token | None,
+                declared: set[str]) -> str:
     """What a ``(`` opens, given the innermost frame and the two tokens before it."""
     if frame.kind == "expr":
         return "expr"
@@ -133,8 +138,9 @@ def _paren_kind(frame: _Frame, prev: Token | None, before: Token | None) -> str:
     if prev.kind == "var" or prev.text == ")":
         return "expr" if frame.clause else "terms"
     if prev.kind in {"iri", "pname"}:
-        glued = _keyword_part(prev) if prev.kind == "pname" else ""
-        called = any(word in _keyword_part(before) or word in glued for word in _CALLERS)
+        glued = _keyword_part(prev, declared) if prev.kind == "pname" else ""
+        called = any(word in _keyword_part(before, declared) or word in glued
+                     for word in _CALLERS)
         return "expr" if called or frame.clause == "modifier" else "terms"
     return "terms"
 
@@ -146,6 +152,7 @@ def tokens(text: str) -> Iterator[Token]:
     prev: Token | None = None     # last significant token
     before: Token | None = None   # the one before it
     prefix_run = 0
+    declared: set[str] = set()  # the prefixes the query declares (PREFIX p: <…>)
     pos, end = 0, len(text)
     while pos < end:
         frame = stack[-1]
@@ -174,16 +181,19 @@ def tokens(text: str) -> Iterator[Token]:
         value = token.text
         if token.kind == "punct" and value in _OPEN:
             triple_term = prev is not None and prev.text == "<<"
-            kind = _paren_kind(frame, prev, before) if value == "(" and not triple_term \
+            kind = _paren_kind(frame, prev, before, declared) if value == "(" and not triple_term \
                 else "terms"
             if frame.clause == "select" and value == "{":
                 frame.clause = ""  # the WHERE group of a query without the keyword
             stack.append(_Frame(kind, _OPEN[value]))
-        elif token.kind == "punct" and value in {")", "}", "]", ">>"}:
-            if len(stack) > 1 and stack[-1].closer == value:
-                stack.pop()
+        elif token.kind == "punct" and value in {")", "}", "]", ">>"} and len(stack) > 1 \
+                and stack[-1].closer == value:
+            stack.pop()
+        if token.kind == "pname" and prev is not None and prev.kind == "word" \
+                and prev.text.upper() == "PREFIX":
+            declared.add(value.partition(":")[0])
         elif token.kind in {"word", "pname"} and frame.kind == "terms":
-            clause = _clause_of(token)
+            clause = _clause_of(token, declared)
             if clause is not None:
                 frame.clause = clause
         prefix_run = prefix_run + 1 if value in _PREFIX_OPERATORS and not _is_operand_end(prev) \

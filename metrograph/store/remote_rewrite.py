@@ -38,11 +38,11 @@ def check_standard(text: str, prefixes: dict[str, str] | None = None,
     (``bif:``, ``sql:``, …)."""
     # the engine's parser, on a copy that cannot reach the network (and holds no VALUES data:
     # a cartesian product of a few would run for hours on an empty store too)
-    parse_check.check(text, prefixes, base_iri)
+    parse_check.check(text, prefixes, base_iri, values_data=False)
     unescaped = sparql.unescape(text)
     if unescaped != text:  # a store that reads \u escapes before parsing sees this text
         sparql.refuse_unsafe(unescaped)
-        parse_check.check(unescaped, prefixes, base_iri)
+        parse_check.check(unescaped, prefixes, base_iri, values_data=False)
     for candidate in {text, unescaped}:
         for kind, token in sparql.lex(candidate):
             if kind == "iri" and token[1:].lower().startswith(_EXTENSION_NAMESPACES):
