@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from metrograph.model.geometry import wkt_to_svg
 from metrograph.model.iri_paths import BadPath, iri_for_path, path_for_iri
-from metrograph.model.validity import as_of_valid, parse_date
+from metrograph.model.validity import covers
 from metrograph.pages.entity_page import Resources
 from metrograph.pages.schema_org import schema_json
 from metrograph.release import folders
@@ -37,14 +35,12 @@ def test_paths_map_to_iris_under_the_base_only():
 
 
 def test_dates_compare_at_the_precision_given():
-    assert parse_date("2019") == (dt.date(2019, 1, 1), dt.date(2019, 12, 31))
-    assert parse_date("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
-    assert parse_date("2019-07-01") == (dt.date(2019, 7, 1), dt.date(2019, 7, 1))
-    assert as_of_valid("2019", None, dt.date(2019, 1, 1))
-    assert as_of_valid(None, "2027", dt.date(2027, 12, 31))
-    assert not as_of_valid(None, "2027", dt.date(2028, 1, 1))
-    assert not as_of_valid("2019-07-01", None, dt.date(2019, 6, 30))
-    assert as_of_valid(None, None, dt.date(1900, 1, 1))
+    assert covers("2019", None, "2019-01-01")
+    assert covers(None, "2027", "2027-12-31")
+    assert not covers(None, "2027", "2028-01-01")
+    assert not covers("2019-07-01", None, "2019-06-30")
+    assert covers("2024-02", "2024-02", "2024-02-29")
+    assert covers(None, None, "1900-01-01")  # an open interval; an undated claim has none
 
 
 def test_wkt_becomes_inline_svg_without_scripts():
@@ -97,13 +93,16 @@ def test_as_of_date_hides_memberships_that_ended(resources, select):
     assert rows, "the reference data has memberships with an end date"
     member, end = rows[0]["member"], int(rows[0]["end"][:4])
     everything = resources.view(member, "de")
-    ended = [r for r in everything.memberships if r.end and int(r.end[:4]) == end]
-    assert ended and all(r.valid for r in everything.memberships)
-    during = resources.view(member, "de", dt.date(end, 6, 1))
-    after = resources.view(member, "de", dt.date(end + 1, 1, 1))
-    assert all(r.valid for r in during.memberships if r.end)
-    assert not any(r.valid for r in after.memberships
-                   if r.membership.value in {e.membership.value for e in ended})
+    ended = [r for r in everything.memberships if any(c.end and int(c.end[:4]) == end
+                                                      for c in r.claims)]
+    assert ended and all(r.shown and r.standing == "" for r in everything.memberships)
+    during = resources.view(member, "de", f"{end}-06-01")
+    after = resources.view(member, "de", f"{end + 1}-01-01")
+    assert all(r.standing == "valid" for r in during.memberships if r in ended or any(
+        c.end for c in r.claims))
+    gone = {e.membership.value for e in ended}
+    assert all(r.standing == "outside" and not r.shown
+               for r in after.memberships if r.membership.value in gone)
     assert after.hidden >= len(ended)
 
 

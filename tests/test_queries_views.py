@@ -32,11 +32,12 @@ def test_heidekreis_gemeinden_by_leader_region(graph, base):
 def test_ikm_members_in_april_2019_and_now(graph, base):
     april = ask(graph, base, "41-", day="2019-04-15")
     assert len({r["member"] for r in april}) == 12
-    assert {r["source"].rsplit("/", 1)[-1] for r in april} == {"ikm-fruehjahrstagung-2019"}
+    assert {s.rsplit("/", 1)[-1] for r in april for s in r["sources"].split()} == {
+        "ikm-fruehjahrstagung-2019"}
     assert ask(graph, base, "41-", day="2019-01-01") == []
     now = ask(graph, base, "41-")
     assert len({r["member"] for r in now}) == 12
-    assert "networks-compilation" in {r["source"].rsplit("/", 1)[-1] for r in now}
+    assert "networks-compilation" in {s.rsplit("/", 1)[-1] for r in now for s in r["sources"].split()}
 
 
 def test_hamburg_kreise_area_and_population(graph, base):

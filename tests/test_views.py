@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from metrograph.model.geometry import parse_wkt, simplify
-from metrograph.model.validity import valid_on
 
 BASE = "https://w3id.org/metrograph/"
 
@@ -174,10 +173,3 @@ def test_wkt_parsing_and_simplification():
     simple = simplify(geometry)
     assert simple["coordinates"][0][0] == [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
     assert parse_wkt("POINT(1 2)") is None
-
-
-def test_valid_on_compares_at_the_interval_precision():
-    assert valid_on("2019-04-01", "2014", "2020")
-    assert not valid_on("2021-01-01", "2014", "2020")
-    assert valid_on("2020-12-31", None, "2020")
-    assert valid_on(None, "2030", None)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from metrograph.errors import DataError
+from metrograph.model.memberships import FRAGMENTS
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,27 @@ def shape_files(project_dir: Path) -> list[Path]:
 _FRONT = re.compile(r"^#\+\s*([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 
 
+_INCLUDE = re.compile(r"^([ \t]*)#include[ \t]+([a-z-]+)[ \t]*$", re.MULTILINE)
+
+
+def with_fragments(text: str, where: str = "query") -> str:
+    """The query with each ``#include <name>`` line replaced by the shared fragment of that
+    name (:data:`metrograph.model.memberships.FRAGMENTS`), indented as the line was."""
+
+    def include(match: re.Match[str]) -> str:
+        indent, name = match.groups()
+        if name not in FRAGMENTS:
+            raise DataError(f"{where}: no fragment {name!r} to include "
+                            f"(known: {', '.join(sorted(FRAGMENTS))})")
+        return "\n".join(indent + line for line in FRAGMENTS[name].splitlines())
+
+    return _INCLUDE.sub(include, text)
+
+
 def read_query(path: Path) -> QueryFile:
-    """A query file: leading ``#+ key: value`` lines are its front matter."""
-    text = path.read_text(encoding="utf-8")
+    """A query file: leading ``#+ key: value`` lines are its front matter; ``#include`` lines
+    take the shared fragments (:func:`with_fragments`)."""
+    text = with_fragments(path.read_text(encoding="utf-8"), str(path))
     meta: dict[str, str] = {}
     for line in text.splitlines():
         match = _FRONT.match(line)

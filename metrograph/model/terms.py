@@ -27,3 +27,4 @@ class SourceRef:
     iri: str
     href: str | None
     label: str
+    date: str | None = None  #: when the source was issued (dct:issued), at its precision

@@ -12,7 +12,6 @@ statement, the geometry as SVG and the schema.org block (:mod:`metrograph.pages.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pyoxigraph as ox
@@ -34,7 +33,6 @@ from metrograph.model.labels import (
     WD,
     pick,
 )
-from metrograph.model.validity import as_of_valid
 from metrograph.pages.entity_view import EntityView, Group, SourceRef, Statement
 from metrograph.pages.membership_tables import TABLE_INCOMING, MembershipTables
 from metrograph.pages.page_lists import PageLists
@@ -76,13 +74,13 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
             parts.append(f"({self.label(qualifier.value, lang)})")
         return " ".join(parts) or None
 
-    def view(self, iri: str, lang: str = "de", date: dt.date | None = None,
+    def view(self, iri: str, lang: str = "de", date: str | None = None,
              page: int = 1, page_predicate: str | None = None) -> EntityView:
         kind = self.kind(iri) or "entity"
         path = path_for_iri(self.base, iri) or "/"
         node = nn(iri)
         view = EntityView(iri=iri, path=path, lang=lang, label=self.label(iri, lang),
-                          date=date.isoformat() if date else None, kind=kind)
+                          date=date, kind=kind)
         if kind == "graph":
             name = iri[len(self.base + "graph/"):]
             view.label = (f"Named graph “{name}”" if lang == "en"
@@ -146,15 +144,12 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
 
         # memberships and posts
         view.memberships = self._membership_rows(iri, ORG + "member", ORG + "organization",
-                                                 lang, all_sources)
+                                                 lang, all_sources, date)
         view.members = self._membership_rows(iri, ORG + "organization", ORG + "member",
-                                             lang, all_sources)
-        view.posts = self._post_rows(iri, lang, all_sources)
-        if date is not None:
-            for rows in (view.memberships, view.members, view.posts):
-                for row in rows:
-                    row.valid = as_of_valid(row.start, row.end, date)
-                view.hidden += sum(1 for row in rows if not row.valid)
+                                             lang, all_sources, date)
+        view.posts = self._post_rows(iri, lang, all_sources, date)
+        view.hidden = sum(1 for rows in (view.memberships, view.members, view.posts)
+                          for row in rows if not row.shown)
         view.sources = sorted(all_sources.values(), key=lambda r: sort_key(r.label))
 
         # geometry

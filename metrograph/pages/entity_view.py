@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from metrograph.model.memberships import MEMBER_STANDINGS
 from metrograph.model.terms import SourceRef, Term
 
-__all__ = ["EntityView", "Group", "MembershipRow", "SourceRef", "Statement", "Term"]
+__all__ = ["ClaimDetail", "EntityView", "Group", "MembershipRow", "SourceRef", "Statement",
+           "Term"]
 
 
 @dataclass
@@ -28,17 +30,62 @@ class Group:
 
 
 @dataclass
-class MembershipRow:
-    membership: Term
-    other: Term
-    role: Term | None
+class ClaimDetail:
+    """One claim of a membership statement (an ``org:Membership`` node) as the page shows it."""
+
+    claim: Term
     start: str | None
     end: str | None
     status: Term | None
     confidence: str | None
     sources: list[SourceRef]
-    valid: bool = True
     note: str | None = None
+    standing: str = ""  #: on the page's day (see metrograph.model.memberships)
+
+
+@dataclass
+class MembershipRow:
+    """One membership statement (organisation + member + role, its claims grouped), or a post."""
+
+    other: Term
+    role: Term | None
+    claims: list[ClaimDetail]
+    standing: str = ""  #: on the page's day, "" when the page shows all times
+
+    @property
+    def membership(self) -> Term:
+        return self.claims[0].claim
+
+    @property
+    def sources(self) -> list[SourceRef]:
+        seen: dict[str, SourceRef] = {}
+        for claim in self.claims:
+            for ref in claim.sources:
+                seen.setdefault(ref.iri, ref)
+        return sorted(seen.values(), key=lambda r: r.label)
+
+    @property
+    def statuses(self) -> list[Term]:
+        return list({c.status.value: c.status for c in self.claims if c.status}.values())
+
+    @property
+    def confidences(self) -> list[str]:
+        return list(dict.fromkeys(c.confidence for c in self.claims if c.confidence))
+
+    @property
+    def notes(self) -> list[str]:
+        return list(dict.fromkeys(c.note for c in self.claims if c.note))
+
+    @property
+    def holds(self) -> bool:
+        """Whether the row counts as a membership on the page's day (valid or attested; every
+        row when the page shows all times)."""
+        return self.standing in MEMBER_STANDINGS or self.standing == ""
+
+    @property
+    def shown(self) -> bool:
+        """Whether the row belongs on the page's day (every row when it shows all times)."""
+        return self.standing != "outside"
 
 
 @dataclass

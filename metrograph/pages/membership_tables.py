@@ -1,7 +1,8 @@
 """The memberships and posts tables of an entity page.
 
-A row per ``org:Membership`` or ``org:Post`` that links to the entity: the other party, role,
-period, status, confidence, note and sources.
+A row per membership statement (the other party and role, with the claims that state it:
+period, status, confidence, note and sources of each; :mod:`metrograph.model.memberships`) or
+per ``org:Post`` that links to the entity, standing on the page's day by the model's rule.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import pyoxigraph as ox
 
 from metrograph.i18n.collation import sort_key
 from metrograph.model.labels import DCT, ORG, RDF, RDFS, TIME, pick
-from metrograph.pages.entity_view import MembershipRow, SourceRef, Term
+from metrograph.model.memberships import Claim, best_standing, claim_standing
+from metrograph.pages.entity_view import ClaimDetail, MembershipRow, SourceRef, Term
 from metrograph.store.lookups import StoreLookups, nn
 
 __all__ = ["TABLE_INCOMING", "MembershipTables"]
@@ -38,8 +40,13 @@ class MembershipTables(StoreLookups):
         return start, end
 
     def _membership_rows(self, iri: str, this_role: str, other_role: str, lang: str,
-                         all_sources: dict[str, SourceRef]) -> list[MembershipRow]:
-        rows = []
+                         all_sources: dict[str, SourceRef],
+                         day: str | None) -> list[MembershipRow]:
+        """One row per membership statement (the other party + role), its claims grouped;
+        each claim and the statement stand on ``day`` by the model's rule (all times when
+        ``day`` is None)."""
+        grouped: dict[tuple[str, str], list[tuple[Claim, ClaimDetail]]] = {}
+        terms: dict[tuple[str, str], tuple[Term, Term | None]] = {}
         for q in self._quads(None, nn(this_role), nn(iri)):
             m = q.subject
             values: dict[str, list[Any]] = {}
@@ -54,24 +61,40 @@ class MembershipTables(StoreLookups):
             role = values.get(ORG + "role", [None])[0]
             status = values.get(self.base + "ontology#membershipStatus", [None])[0]
             confidence = values.get(self.base + "ontology#confidence", [None])[0]
-            refs = [self.source_ref(s.value, lang) for s in values.get(DCT + "source", [])]
+            refs = sorted((self.source_ref(s.value, lang) for s in values.get(DCT + "source", [])),
+                          key=lambda r: r.label)
             for ref in refs:
                 all_sources[ref.iri] = ref
-            comments = values.get(RDFS + "comment", [])
-            note = pick(comments, lang)
-            rows.append(MembershipRow(
-                membership=self.term(m, lang), other=self.term(others[0], lang),
-                role=self.term(role, lang) if role is not None else None,
-                start=start, end=end,
+            note = pick(values.get(RDFS + "comment", []), lang)
+            role_iri = role.value if role is not None else ""
+            claim = Claim(m.value, iri if this_role == ORG + "organization" else others[0].value,
+                          others[0].value if this_role == ORG + "organization" else iri, role_iri,
+                          start, end, status is not None and status.value.endswith("#ExitReported"),
+                          tuple(sorted((r.iri, r.date) for r in refs)))
+            detail = ClaimDetail(
+                claim=self.term(m, lang), start=start, end=end,
                 status=self.term(status, lang) if status is not None else None,
                 confidence=confidence.value if confidence is not None else None,
-                sources=sorted(refs, key=lambda r: r.label), note=note.value if note else None))
-        rows.sort(key=lambda r: (sort_key(r.other.label), r.start or "", r.membership.value))
+                sources=refs, note=note.value if note else None,
+                standing=claim.standing(day) if day else "")
+            key = (others[0].value, role_iri)
+            grouped.setdefault(key, []).append((claim, detail))
+            terms.setdefault(key, (self.term(others[0], lang),
+                                   self.term(role, lang) if role is not None else None))
+        rows = []
+        for key, pairs in grouped.items():
+            pairs.sort(key=lambda pair: (pair[0].start or "", pair[0].iri))
+            other, role = terms[key]
+            standing = best_standing(c.standing(day) for c, _ in pairs) if day else ""
+            rows.append(MembershipRow(other, role, [d for _, d in pairs], standing))
+        rows.sort(key=lambda r: (sort_key(r.other.label), r.claims[0].start or "",
+                                 r.membership.value))
         return rows
 
-    def _post_rows(self, iri: str, lang: str,
-                   all_sources: dict[str, SourceRef]) -> list[MembershipRow]:
-        """Posts in this organisation (with their holders) or held by this person."""
+    def _post_rows(self, iri: str, lang: str, all_sources: dict[str, SourceRef],
+                   day: str | None) -> list[MembershipRow]:
+        """Posts in this organisation (with their holders) or held by this person; a post stands
+        on ``day`` by the same rule as a membership claim."""
         rows = []
         node = nn(iri)
         posts = [(q.subject, "held") for q in self._quads(None, nn(ORG + "postIn"), node)]
@@ -82,17 +105,20 @@ class MembershipTables(StoreLookups):
                 values.setdefault(v.predicate.value, []).append(v.object)
             start, end = self._period(post)
             role = values.get(ORG + "role", [None])[0]
-            refs = [self.source_ref(s.value, lang) for s in values.get(DCT + "source", [])]
+            refs = sorted((self.source_ref(s.value, lang) for s in values.get(DCT + "source", [])),
+                          key=lambda r: r.label)
             for ref in refs:
                 all_sources[ref.iri] = ref
+            standing = claim_standing(start, end, False, (r.date for r in refs), day) if day else ""
             others = values.get(ORG + "heldBy" if show == "held" else ORG + "postIn", []) or [
                 None]
             for other in others:
+                detail = ClaimDetail(claim=self.term(post, lang), start=start, end=end,
+                                     status=None, confidence=None, sources=refs,
+                                     standing=standing)
                 rows.append(MembershipRow(
-                    membership=self.term(post, lang),
                     other=self.term(other, lang) if other is not None else Term("", "–", "literal"),
                     role=self.term(role, lang) if role is not None else None,
-                    start=start, end=end, status=None, confidence=None,
-                    sources=sorted(refs, key=lambda r: r.label)))
+                    claims=[detail], standing=standing))
         rows.sort(key=lambda r: (sort_key(r.membership.label), sort_key(r.other.label)))
         return rows

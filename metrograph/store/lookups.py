@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from metrograph.model.iri_paths import path_for_iri
-from metrograph.model.labels import LABEL_PREDICATES, ORG, TERM_LABELS, local_name, pick
+from metrograph.model.labels import DCT, LABEL_PREDICATES, ORG, TERM_LABELS, local_name, pick
 from metrograph.model.namespaces import prefixes as all_prefixes
 from metrograph.model.namespaces import source_of_graph
 from metrograph.model.terms import SourceRef, Term
@@ -159,4 +159,5 @@ class StoreLookups:
         labels = self.labels(iri)
         literal = pick(labels, lang)
         label = literal.value if literal is not None else local_name(iri)
-        return SourceRef(iri, path_for_iri(self.base, iri), label)
+        issued = next((q.object.value for q in self._quads(nn(iri), nn(DCT + "issued"))), None)
+        return SourceRef(iri, path_for_iri(self.base, iri), label, issued)

@@ -10,7 +10,6 @@ The view model lives in :mod:`metrograph.pages.entity_page`; this module only sp
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import threading
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 
 from metrograph.errors import BadRequest, NotAcceptable, NotFound
 from metrograph.model.iri_paths import BadPath, iri_for_path, path_for_iri
+from metrograph.model.validity import parse_day
 from metrograph.pages.entity_page import PAGE_SIZE, Resources
 from metrograph.pages.params import whole_number
 from metrograph.pages.rdf_description import DOCUMENT_FORMATS
@@ -75,7 +75,11 @@ TEXT: dict[str, dict[str, Any]] = {
                  "Veranstaltungen – jede Aussage mit ihrer Quelle.",
         "sparql": "SPARQL-Endpunkt", "note": "Hinweis", "skip": "Zum Inhalt springen",
         "confidence_values": {"high": "hoch", "medium": "mittel", "low": "gering"},
-        "in_formats": "Diese Ressource als",
+        "in_formats": "Diese Ressource als", "period": "Zeitraum", "undated": "ohne Datum",
+        "stated_on": "Quelle vom {date}", "undated_source": "Quelle ohne Datum",
+        "standings": {"valid": "gültig", "attested": "belegt", "exit": "Austritt gemeldet",
+                      "undated": "ohne Datum: für diesen Tag nicht belegt",
+                      "outside": "nicht gültig"},
     },
     "en": {
         "search": "Search", "search_label": "Search the graph", "language": "Language",
@@ -101,7 +105,11 @@ TEXT: dict[str, dict[str, Any]] = {
                  "— every statement with its source.",
         "sparql": "SPARQL endpoint", "note": "Note", "skip": "Skip to content",
         "confidence_values": {"high": "high", "medium": "medium", "low": "low"},
-        "in_formats": "This resource as",
+        "in_formats": "This resource as", "period": "Period", "undated": "undated",
+        "stated_on": "source of {date}", "undated_source": "undated source",
+        "standings": {"valid": "valid", "attested": "attested", "exit": "exit reported",
+                      "undated": "undated: not attested for this day",
+                      "outside": "not valid"},
     },
 }
 
@@ -190,14 +198,8 @@ def page_layout(lang: str, path: str | None = None,
 _language = page_language
 
 
-def _date() -> dt.date | None:
-    value = request.args.get("date", "").strip()
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise BadRequest("date must be a day as YYYY-MM-DD") from None
+def _date() -> str | None:
+    return parse_day(request.args.get("date"))
 
 
 def _page() -> int:
@@ -250,7 +252,7 @@ def _page_url(path: str, **changes: Any) -> str:
     return path + ("?" + urlencode(args) if args else "")
 
 
-def _html(res: Resources, iri: str, path: str, lang: str, date: dt.date | None, page: int,
+def _html(res: Resources, iri: str, path: str, lang: str, date: str | None, page: int,
           rel: str | None) -> str:
     kind = res.kind(iri)
     view = res.view(iri, lang, date, page, rel)

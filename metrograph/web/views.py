@@ -44,6 +44,7 @@ TEXT = {
         "questions": "Fragen", "date": "Stand am", "region": "Metropolregion",
         "network": "Netzwerk", "all": "alle", "today": "heute", "reset": "Zurücksetzen",
         "overlap": "in mehreren Regionen", "exit": "Austritt gemeldet",
+        "undated_day": "für diesen Tag nicht datiert",
         "area": "im Gebiet, nicht Mitglied", "partial": "einzelne Gemeinden Mitglied",
         "member": "Mitglied", "none": "keine Region", "kreise": "Kreise",
         "area_km2": "Fläche (km²)", "population": "Einwohner (31.12.2023)",
@@ -58,7 +59,8 @@ TEXT = {
         "legend": "Legende", "selected": "Ausgewählt", "source": "Quelle",
         "no_results": "Keine Ergebnisse.", "through": "über", "role": "Rolle",
         "start": "Beginn", "end": "Ende", "on_date": "Mitglieder am Stichtag",
-        "dated": "belegt bis zum Stichtag", "undated_now": "nur undatierte (aktuelle) Quellen",
+        "dated": "belegt bis zum Stichtag",
+        "undated_now": "für diesen Tag nicht datiert (Quellen ohne oder mit späterem Datum)",
         "map_intro": "Die Europäischen Metropolregionen aus den Grenzen ihrer Kreise. "
                      "Klicken Sie einen Kreis an; Filter und Datum stehen im Link.",
         "explore_intro": "Wer ist Mitglied in wem – und über welche Vereinigung. "
@@ -74,6 +76,7 @@ TEXT = {
         "date": "As of", "region": "Metropolitan region", "network": "Network", "all": "all",
         "today": "today", "reset": "Reset", "overlap": "in several regions",
         "exit": "exit reported", "area": "in the area, not a member",
+        "undated_day": "not dated for this day",
         "partial": "some Gemeinden are members", "member": "member", "none": "no region",
         "kreise": "Districts", "area_km2": "Area (km²)", "population": "Population (31 Dec 2023)",
         "open_page": "Open page", "focus": "Focus", "depth": "Depth", "search": "Search",
@@ -86,7 +89,8 @@ TEXT = {
         "share": "Link to this view", "legend": "Legend", "selected": "Selected",
         "source": "Source", "no_results": "No results.", "through": "through", "role": "Role",
         "start": "Start", "end": "End", "on_date": "Members on the day",
-        "dated": "attested up to the day", "undated_now": "only undated (current) sources",
+        "dated": "attested up to the day",
+        "undated_now": "not dated for this day (sources undated or of a later date)",
         "map_intro": "Germany's European metropolitan regions drawn from their districts' "
                      "boundaries. Click a district; filters and date are kept in the link.",
         "explore_intro": "Who is a member of what — and through which association. "

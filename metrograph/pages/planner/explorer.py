@@ -8,37 +8,35 @@ from collections.abc import Iterable
 from typing import Any
 
 from metrograph.errors import BadRequest
-from metrograph.model.validity import valid_on
+from metrograph.model.memberships import CLAIMS, Statement, standing_in
 from metrograph.pages.params import whole_number
-from metrograph.pages.planner.rows import Runner, value
+from metrograph.pages.planner.rows import Runner, claim_of, value
 
 #: Our ontology's namespace, relative to the base.
 MG = "ontology#"
 #: The most steps the explorer goes from its focus.
 MAX_DEPTH = 3
 
+#: Every membership claim, area inclusion and post, one row per node ?m and source, in the
+#: shape of metrograph.model.memberships.CLAIM_PATTERN (areas and posts have no interval).
 EDGES_QUERY = """
-SELECT ?organisation ?member ?role ?kind (MIN(?s) AS ?start) (MIN(?e) AS ?end)
-       (GROUP_CONCAT(DISTINCT STRAFTER(STR(?source), "/source/"); separator=" ") AS ?sources)
+SELECT ?organisation ?member ?role ?kind ?m ?start ?end ?exit ?source ?sourceDate
 WHERE {
   {
-    ?m a org:Membership ; org:organization ?organisation ; org:member ?member ; org:role ?role .
-    OPTIONAL { ?m mg:membershipStatus mg:ExitReported . BIND ("exit" AS ?exit) }
-    BIND (COALESCE(?exit, "membership") AS ?kind)
-    OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYear|
-                                              time:inXSDgYearMonth) ?s }
-    OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYear|
-                                              time:inXSDgYearMonth) ?e }
+""" + CLAIMS + """
+    BIND ("membership" AS ?kind)
   } UNION {
-    ?m a mg:AreaInclusion ; mg:includedIn ?organisation ; mg:includedUnit ?member .
-    BIND ("area" AS ?kind) BIND (role:member AS ?role)
+    ?m a mg:AreaInclusion ; mg:includedIn ?organisation ; mg:includedUnit ?member ;
+       dct:source ?source .
+    OPTIONAL { ?source dct:issued ?sourceDate }
+    BIND ("area" AS ?kind) BIND (role:member AS ?role) BIND (false AS ?exit)
   } UNION {
-    ?m a org:Post ; org:postIn ?organisation ; org:heldBy ?member ; org:role ?role .
-    BIND ("post" AS ?kind)
+    ?m a org:Post ; org:postIn ?organisation ; org:heldBy ?member ; org:role ?role ;
+       dct:source ?source .
+    OPTIONAL { ?source dct:issued ?sourceDate }
+    BIND ("post" AS ?kind) BIND (false AS ?exit)
   }
-  ?m dct:source ?source .
 }
-GROUP BY ?organisation ?member ?role ?kind
 """
 
 NODES_QUERY = """
@@ -94,16 +92,27 @@ def graph_data(run: Runner, base: str) -> dict[str, Any]:
         label = value(row, "label") or iri.rsplit("/", 1)[-1]
         nodes[iri] = {"id": iri, "label": label, "labelEn": value(row, "labelEn") or label,
                       "kind": _kind((value(row, "types") or "").split(), base)}
-    edges = []
+    claims: dict[tuple[str, str, str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list))
     for row in run(EDGES_QUERY):
-        role = value(row, "role") or ""
+        key = (value(row, "organisation") or "", value(row, "member") or "",
+               value(row, "role") or "", value(row, "kind") or "")
+        claims[key][value(row, "m") or ""].append(row)
+    edges = []
+    for (organisation, member, role, kind), by_claim in claims.items():
+        statement = Statement(organisation, member, role, [
+            claim_of(m, organisation, member, role, rows) for m, rows in sorted(by_claim.items())])
         de, en = roles.get(role, (None, None))
         local = role.rsplit("/", 1)[-1]
+        starts = [c.start for c in statement.claims if c.start]
+        ends = [c.end for c in statement.claims if c.end]
         edges.append({
-            "source": value(row, "member"), "target": value(row, "organisation"),
-            "kind": value(row, "kind"), "role": role, "roleLabel": de or local,
-            "roleLabelEn": en or de or local, "start": value(row, "start"),
-            "end": value(row, "end"), "sources": (value(row, "sources") or "").split(),
+            "source": member, "target": organisation, "kind": kind, "role": role,
+            "roleLabel": de or local, "roleLabelEn": en or de or local,
+            "start": min(starts) if starts else None, "end": max(ends) if ends else None,
+            "exit": any(c.exit_reported for c in statement.claims),
+            "sources": sorted({src.rsplit("/", 1)[-1] for src, _ in statement.sources()}),
+            "segments": statement.segments(),
         })
     edges.sort(key=lambda e: (e["target"], e["source"], e["role"], e["kind"]))
     return {"nodes": nodes, "edges": edges}
@@ -113,9 +122,12 @@ def neighbourhood(data: dict[str, Any], focus: str | None, depth: int,
                   day: str | None = None) -> dict[str, Any]:
     """The part of the graph to show: around ``focus`` up to ``depth`` steps (leaves such as
     Kreise and Gemeinden are not expanded beyond the focus), or, without a focus, the
-    organisations and how they connect (no leaves). Edges not valid on ``day`` are left out."""
-    nodes, edges = data["nodes"], [e for e in data["edges"]
-                                   if valid_on(day, e["start"], e["end"])]
+    organisations and how they connect (no leaves). On a ``day`` each edge carries its standing
+    (metrograph.model.memberships) and those ``outside`` it are left out."""
+    nodes = data["nodes"]
+    edges = data["edges"] if day is None else [
+        {**e, "standing": standing} for e in data["edges"]
+        if (standing := standing_in(e["segments"], day)) != "outside"]
     if focus is not None and focus not in nodes:
         raise BadRequest("focus is not a member or organisation in the membership network")
     if focus is None:

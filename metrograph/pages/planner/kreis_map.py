@@ -7,8 +7,8 @@ from collections import defaultdict
 from typing import Any
 
 from metrograph.model.geometry import parse_wkt, simplify
-from metrograph.model.validity import valid_on
-from metrograph.pages.planner.rows import Runner, value
+from metrograph.model.memberships import CLAIMS, Statement, standing_in
+from metrograph.pages.planner.rows import Rows, Runner, claim_of, value
 
 #: Colour-blind-friendlier qualitative palette (enough for the twelve regions).
 PALETTE = ("#1f77b4", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d",
@@ -23,10 +23,30 @@ WHERE {
 GROUP BY ?kreis
 """
 
-#: Every link between a Kreis and a metropolitan or LEADER region: its own membership
-#: ("member", "exit" when an exit is reported), a member Gemeinde or Gemeindeverband in it
-#: ("partial"), or the area without membership ("area"); with the interval where one is known.
+#: Every link between a Kreis and a metropolitan or LEADER region, one row per claim and
+#: source (metrograph.model.memberships): its own membership ("member"), a member Gemeinde or
+#: Gemeindeverband in it ("partial", ?via), or the area without membership ("area").
 KREIS_REGIONS_QUERY = """
+SELECT ?kreis ?region ?kind ?via ?m ?start ?end ?exit ?source ?sourceDate
+WHERE {
+  VALUES ?layer { mg:MetropolitanRegion mg:LeaderRegion }
+  {
+""" + CLAIMS + """
+    FILTER (?role = role:member)
+    ?organisation a ?layer .
+    { ?member a/rdfs:subClassOf* mg:District . BIND (?member AS ?kreis) BIND ("member" AS ?kind) }
+    UNION { ?member mg:inDistrict ?kreis . BIND (?member AS ?via) BIND ("partial" AS ?kind) }
+    BIND (?organisation AS ?region)
+  } UNION {
+    ?m a mg:AreaInclusion ; mg:includedIn ?region ; mg:includedUnit ?kreis ; dct:source ?source .
+    ?region a ?layer .
+    OPTIONAL { ?source dct:issued ?sourceDate }
+    BIND ("area" AS ?kind) BIND (false AS ?exit)
+  }
+}
+"""
+
+REGIONS_QUERY = """
 SELECT ?kreis ?region ?kind ?via (MIN(?s) AS ?start) (MIN(?e) AS ?end)
        (GROUP_CONCAT(DISTINCT STRAFTER(STR(?source), "/source/"); separator=" ") AS ?sources)
 WHERE {
@@ -116,6 +136,26 @@ def _number(text: str | None) -> float | None:
         return None
 
 
+def _link_statements(rows: Rows) -> list[tuple[tuple[str, str, str, str], Statement]]:
+    """The claim rows grouped: one statement per Kreis, region, kind and (for "partial") the
+    member Gemeinde, its claims with all their sources."""
+    claims: dict[tuple[str, str, str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list))
+    for row in rows:
+        key = (value(row, "kreis") or "", value(row, "region") or "", value(row, "kind") or "",
+               value(row, "via") or "")
+        claims[key][value(row, "m") or ""].append(row)
+    out = []
+    for key, by_claim in sorted(claims.items()):
+        kreis, region, _kind, via = key
+        member = via or kreis
+        statement = Statement(region, member, "member", [
+            claim_of(m, region, member, "member", claim_rows)
+            for m, claim_rows in sorted(by_claim.items())])
+        out.append((key, statement))
+    return out
+
+
 def map_data(run: Runner, base: str) -> dict[str, Any]:
     """GeoJSON of every Kreis (simplified boundary) with its links to metropolitan regions,
     and the regions (colour, networks, area, population) and networks for legend and filters."""
@@ -149,13 +189,16 @@ def map_data(run: Runner, base: str) -> dict[str, Any]:
                  "label": value(r, "label"), "labelEn": value(r, "labelEn") or value(r, "label")}
                 for r in run(NETWORKS_QUERY)]
     links: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in run(KREIS_REGIONS_QUERY):
-        link = {"region": value(row, "region"), "kind": value(row, "kind"),
-                "start": value(row, "start"), "end": value(row, "end"),
-                "sources": (value(row, "sources") or "").split()}
-        if value(row, "via"):
-            link["via"] = value(row, "via")
-        links[value(row, "kreis") or ""].append(link)
+    for (kreis, region, kind, via), statement in _link_statements(run(KREIS_REGIONS_QUERY)):
+        starts = [c.start for c in statement.claims if c.start]
+        ends = [c.end for c in statement.claims if c.end]
+        link = {"region": region, "kind": kind,
+                "start": min(starts) if starts else None, "end": max(ends) if ends else None,
+                "sources": sorted({src.rsplit("/", 1)[-1] for src, _ in statement.sources()}),
+                "segments": statement.segments()}
+        if via:
+            link["via"] = via
+        links[kreis].append(link)
     features = []
     for row in run(KREISE_QUERY):
         iri = value(row, "kreis") or ""
@@ -177,8 +220,9 @@ def map_data(run: Runner, base: str) -> dict[str, Any]:
 
 def filter_map(data: dict[str, Any], day: str | None, region: str | None,
                network: str | None) -> dict[str, Any]:
-    """The same collection with only the region links valid on ``day`` of the chosen region
-    (or of the regions in the chosen network); every Kreis stays, for the base map."""
+    """The same collection with only the region links of the chosen region (or of the regions in
+    the chosen network) that stand on ``day`` (every one, each with its standing: valid,
+    attested, exit, undated; ``outside`` ones left out); every Kreis stays, for the base map."""
     wanted: set[str] | None = None
     if region:
         wanted = {region}
@@ -187,9 +231,13 @@ def filter_map(data: dict[str, Any], day: str | None, region: str | None,
         wanted = in_network if wanted is None else wanted & in_network
     features = []
     for feature in data["features"]:
-        kept = [link for link in feature["properties"]["regions"]
-                if (wanted is None or link["region"] in wanted)
-                and valid_on(day, link["start"], link["end"])]
+        kept = []
+        for link in feature["properties"]["regions"]:
+            if wanted is not None and link["region"] not in wanted:
+                continue
+            standing = standing_in(link["segments"], day) if day else ""
+            if standing != "outside":
+                kept.append({**link, "standing": standing})
         features.append({**feature, "properties": {**feature["properties"], "regions": kept}})
     return {**data, "features": features,
             "filter": {"date": day, "region": region, "network": network}}

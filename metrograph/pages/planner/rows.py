@@ -9,7 +9,9 @@ web layer (:mod:`metrograph.web.views`) caches the per-release results per proce
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+
+from metrograph.model.memberships import Claim, source_order
 
 Rows = list[dict[str, dict[str, str]]]
 Runner = Callable[..., Rows]
@@ -18,3 +20,15 @@ Runner = Callable[..., Rows]
 def value(row: dict[str, dict[str, str]], name: str) -> str | None:
     cell = row.get(name)
     return cell["value"] if cell else None
+
+
+def claim_of(iri: str, organisation: str, member: str, role: str,
+             rows: Iterable[dict[str, dict[str, str]]]) -> Claim:
+    """A membership claim from the rows of :data:`~metrograph.model.memberships.CLAIM_PATTERN`
+    that share its ``?m`` (one per source)."""
+    rows = list(rows)
+    first = rows[0] if rows else {}
+    return Claim(iri, organisation, member, role, value(first, "start"), value(first, "end"),
+                 value(first, "exit") == "true",
+                 tuple(sorted({(value(r, "source") or "", value(r, "sourceDate")) for r in rows},
+                              key=source_order)))

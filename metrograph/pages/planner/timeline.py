@@ -1,30 +1,28 @@
-"""The timeline of one organisation or member: memberships (with intervals, or the dates of the
-sources attesting them), posts and events."""
+"""The timeline of one organisation or member: membership statements (their claims' intervals,
+or the dates of the sources attesting them, and their standing through time), posts and events."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
-from metrograph.pages.planner.rows import Runner, value
+from metrograph.model.memberships import CLAIMS, Statement
+from metrograph.pages.planner.rows import Runner, claim_of, value
 
+#: The membership claims of ?subject, either side, one row per claim and source.
 TIMELINE_MEMBERSHIPS_QUERY = """
-SELECT ?subject ?other ?direction ?role ?kind ?start ?end ?source ?sourceDate
+SELECT ?subject ?other ?direction ?organisation ?member ?role ?m ?start ?end ?exit ?source
+       ?sourceDate
 WHERE {
   {
-    ?m a org:Membership ; org:organization ?subject ; org:member ?other ; org:role ?role .
-    BIND ("members" AS ?direction)
+""" + CLAIMS + """
+    FILTER (?organisation = ?subject)
+    BIND (?member AS ?other) BIND ("members" AS ?direction)
   } UNION {
-    ?m a org:Membership ; org:member ?subject ; org:organization ?other ; org:role ?role .
-    BIND ("memberOf" AS ?direction)
+""" + CLAIMS + """
+    FILTER (?member = ?subject)
+    BIND (?organisation AS ?other) BIND ("memberOf" AS ?direction)
   }
-  OPTIONAL { ?m mg:membershipStatus mg:ExitReported . BIND ("exit" AS ?exit) }
-  BIND (COALESCE(?exit, "membership") AS ?kind)
-  ?m dct:source ?source .
-  OPTIONAL { ?source dct:issued ?sourceDate }
-  OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYear|
-                                              time:inXSDgYearMonth) ?start }
-  OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYear|
-                                              time:inXSDgYearMonth) ?end }
 }
 """
 
@@ -76,25 +74,33 @@ def timeline_data(run: Runner, subject: Any, graph: dict[str, Any],
     events of one organisation or member; ``subject`` is a pyoxigraph NamedNode."""
     bound = {"subject": subject}
     names = graph["nodes"]
-    rows: dict[tuple, dict[str, Any]] = {}
+    grouped: dict[tuple[str, str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list))
     for r in run(TIMELINE_MEMBERSHIPS_QUERY, bound):
-        other = value(r, "other") or ""
-        key = (other, value(r, "direction"), value(r, "role"), value(r, "kind"),
-               value(r, "start"), value(r, "end"))
-        item = rows.setdefault(key, {
+        key = (value(r, "other") or "", value(r, "direction") or "", value(r, "role") or "")
+        grouped[key][value(r, "m") or ""].append(r)
+    memberships = []
+    for (other, direction, role), by_claim in grouped.items():
+        claims = []
+        for m, claim_rows in sorted(by_claim.items()):
+            first = claim_rows[0]
+            claims.append(claim_of(m, value(first, "organisation") or "",
+                                   value(first, "member") or "", role, claim_rows))
+        statement = Statement(claims[0].organisation, claims[0].member, role, claims)
+        attested = []
+        for src, date in statement.sources():
+            info = sources.get(src, {})
+            attested.append({"source": src, "label": info.get("label") or src.rsplit("/", 1)[-1],
+                             "date": date})
+        attested.sort(key=lambda a: (a["date"] or "9999", a["label"]))
+        periods = [[c.start, c.end] for c in claims if c.dated]
+        memberships.append({
             "other": other, "label": names.get(other, {}).get("label", other.rsplit("/", 1)[-1]),
-            "direction": key[1], "role": key[2], "roleLabel": (key[2] or "").rsplit("/", 1)[-1],
-            "kind": key[3], "start": key[4], "end": key[5], "attested": []})
-        src = value(r, "source") or ""
-        info = sources.get(src, {})
-        attestation = {"source": src, "label": info.get("label") or src.rsplit("/", 1)[-1],
-                       "date": value(r, "sourceDate")}
-        if attestation not in item["attested"]:
-            item["attested"].append(attestation)
-    memberships = sorted(rows.values(), key=lambda m: (m["direction"], m["role"] or "",
-                                                       m["label"], m["start"] or ""))
-    for m in memberships:
-        m["attested"].sort(key=lambda a: (a["date"] or "9999", a["label"]))
+            "direction": direction, "role": role, "roleLabel": role.rsplit("/", 1)[-1],
+            "kind": "exit" if any(c.exit_reported for c in claims) else "membership",
+            "start": periods[0][0] if periods else None, "end": periods[0][1] if periods else None,
+            "periods": periods, "attested": attested, "segments": statement.segments()})
+    memberships.sort(key=lambda m: (m["direction"], m["role"] or "", m["label"], m["start"] or ""))
     posts = []
     for r in run(TIMELINE_POSTS_QUERY, bound):
         person = value(r, "person") or ""

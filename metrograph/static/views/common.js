@@ -80,11 +80,15 @@ export function number(value, lang, digits = 0) {
 }
 
 // Interval at any precision (YYYY, YYYY-MM, YYYY-MM-DD) covers day? Open ends are open.
-export function validOn(day, start, end) {
-  if (!day) return true;
-  if (start && start > day.slice(0, start.length)) return false;
-  if (end && day.slice(0, end.length) > end) return false;
-  return true;
+// A membership's standing on a day, read off the step function the server sends
+// ([[first day, standing], ...]; metrograph/model/memberships.py holds the rule).
+export function standingOn(segments, day) {
+  let found = "outside";
+  for (const [first, standing] of segments) {
+    if (first > day) break;
+    found = standing;
+  }
+  return found;
 }
 
 export function status(node, message, isError = false) {

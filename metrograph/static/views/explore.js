@@ -78,7 +78,7 @@ function drawGraph() {
   for (const e of view.edges) {
     const a = pos[index.get(e.source)], b = pos[index.get(e.target)];
     const line = svg("line", {x1: a.x.toFixed(1), y1: a.y.toFixed(1), x2: b.x.toFixed(1),
-      y2: b.y.toFixed(1), class: e.kind});
+      y2: b.y.toFixed(1), class: [e.kind, e.exit ? "exit" : "", e.standing || ""].join(" ").trim()});
     const title = svg("title");
     title.textContent = `${e.source.split("/").pop()} → ${lang === "en" ? e.roleLabelEn : e.roleLabel} → ${e.target.split("/").pop()}`;
     line.append(title);
@@ -127,7 +127,9 @@ function drawTable() {
     const a = names.get(e.source), b = names.get(e.target);
     body.append(el("tr", {},
       el("td", {}, link(e.source, a ? label(a) : e.source, base, lang)),
-      el("td", {}, (lang === "en" ? e.roleLabelEn : e.roleLabel) + (e.kind !== "membership" ? ` (${T[e.kind] || e.kind})` : "")),
+      el("td", {}, (lang === "en" ? e.roleLabelEn : e.roleLabel) + (e.kind !== "membership" ? ` (${T[e.kind] || e.kind})` : "")
+        + (e.exit || e.standing === "exit" ? ` (${T.exit})` : "")
+        + (e.standing === "undated" ? ` (${T.undated_day})` : "")),
       el("td", {}, link(e.target, b ? label(b) : e.target, base, lang)),
       el("td", {}, e.start || "–"), el("td", {}, e.end || "–"),
       el("td", {}, e.sources.join(", "))));

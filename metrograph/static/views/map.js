@@ -1,6 +1,8 @@
 // The map: Kreise drawn from the graph's own boundaries, coloured by the regions they belong
-// to on the chosen date; hatched where they belong to several. State is in the URL.
-import {config, el, svg, getJSON, readState, writeState, link, number, validOn, status,
+// to on the chosen date (all times without one); hatched where they belong to several; pale
+// where they are only in the area, an exit is reported, or the sources do not date the
+// membership for that day. State is in the URL.
+import {config, el, svg, getJSON, readState, writeState, link, number, standingOn, status,
   mapSize, pathData, hatchDefs} from "./common.js";
 
 const {text: T, lang, base} = config();
@@ -18,6 +20,11 @@ let byKey;    // URL key -> region
 
 const name = (r) => (lang === "en" ? r.labelEn : r.label) || r.label;
 
+// a link's standing on the chosen day; without a day every link counts ("" = all times)
+function standing(l) {
+  return state.date ? standingOn(l.segments, state.date) : "";
+}
+
 function activeLinks(feature) {
   const region = state.region ? byKey.get(state.region) : null;
   const network = state.network ? base + "id/network/" + state.network : null;
@@ -26,13 +33,19 @@ function activeLinks(feature) {
     if (!r || r.layer !== state.layer) return false;
     if (region && l.region !== region.id) return false;
     if (network && !r.networks.includes(network)) return false;
-    return validOn(state.date, l.start, l.end);
+    return standing(l) !== "outside";
   });
 }
 
+// a link that makes the Kreis (or some of its Gemeinden) a member on the day
+function holds(l) {
+  const s = standing(l);
+  return (l.kind === "member" || l.kind === "partial") && (s === "valid" || s === "attested"
+    || (s === "" && !l.exit));
+}
+
 function memberRegions(links) {
-  return [...new Set(links.filter((l) => l.kind === "member" || l.kind === "partial")
-    .map((l) => l.region))].sort();
+  return [...new Set(links.filter(holds).map((l) => l.region))].sort();
 }
 
 function draw() {
@@ -79,7 +92,7 @@ function update() {
   for (const {feature, path, hatch} of paths.values()) {
     const links = activeLinks(feature);
     const members = memberRegions(links);
-    const other = links.filter((l) => l.kind === "area" || l.kind === "exit");
+    const other = links.filter((l) => !holds(l));
     let fill = "#eef0f2";
     let cls = "kreis";
     if (members.length) {
@@ -105,6 +118,9 @@ function update() {
 function regionLine(l) {
   const r = regions.get(l.region);
   const parts = [T[l.kind] || l.kind];
+  const s = standing(l);
+  if (s === "exit" || (s === "" && l.exit)) parts.push(T.exit);
+  else if (s === "undated") parts.push(T.undated_day);
   if (l.start || l.end) parts.push(`${l.start || "…"}–${l.end || "…"}`);
   return el("li", {}, el("span", {class: "swatch", style: `background:${r.color}`}), " ",
     link(r.id, name(r), base, lang), ` (${parts.join(", ")}) `,
@@ -120,8 +136,8 @@ function showInfo() {
     const p = selected.feature.properties;
     const seen = new Set();
     const links = selected.feature.properties.regions.filter((l) => {
-      const key = [l.region, l.kind, l.start, l.end].join("|");
-      if (seen.has(key) || !validOn(state.date, l.start, l.end)) return false;
+      const key = [l.region, l.kind, l.via || ""].join("|");
+      if (seen.has(key) || standing(l) === "outside") return false;
       seen.add(key);
       return true;
     });
@@ -171,7 +187,7 @@ function legend() {
         onclick: () => { state.region = state.region === r.key ? "" : r.key; state.kreis = ""; update(); legend(); }},
       el("span", {class: "swatch", style: `background:${r.color}`}), " ", name(r)))),
     el("li", {}, el("span", {class: "swatch hatched"}), " ", T.overlap),
-    el("li", {}, el("span", {class: "swatch weak"}), " ", `${T.area} / ${T.exit}`));
+    el("li", {}, el("span", {class: "swatch weak"}), " ", `${T.area} / ${T.exit} / ${T.undated_day}`));
 }
 
 async function main() {

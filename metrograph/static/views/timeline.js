@@ -1,6 +1,6 @@
 // Timeline of one organisation: memberships as bars (their intervals) or as dots at the dates
 // of the sources that attest them, posts, events, and a cursor on the chosen day.
-import {config, el, svg, getJSON, readState, writeState, link, status, validOn, shortIri}
+import {config, el, svg, getJSON, readState, writeState, link, status, standingOn, shortIri}
   from "./common.js";
 
 const {text: T, lang, base} = config();
@@ -59,9 +59,9 @@ function draw() {
     tip.textContent = `${m.name} (${m.roleLabel}${m.kind === "exit" ? ", " + T.exit : ""}) — ${T.attested}: ` +
       m.attested.map((a) => `${a.label}${a.date ? " " + a.date : " (" + T.undated + ")"}`).join("; ");
     g.append(tip, label);
-    if (m.start || m.end) {
-      const a = m.start ? year(m.start) - (m.start.length === 4 ? 0.5 : 0) : from;
-      const b = m.end ? year(m.end) + (m.end.length === 4 ? 0.5 : 0) : to;
+    for (const [start, end] of m.periods) {
+      const a = start ? year(start) - (start.length === 4 ? 0.5 : 0) : from;
+      const b = end ? year(end) + (end.length === 4 ? 0.5 : 0) : to;
       g.append(svg("rect", {x: x(a), y: y - 6, width: Math.max(2, x(b) - x(a)), height: 12,
         class: "bar" + (m.other.includes("/leader-") || data.subject.includes("/leader-") ? " leader" : "")}));
     }
@@ -91,25 +91,21 @@ function onDate() {
   const head = el("thead", {}, el("tr", {}, ...[T.member, T.role, `${T.start}–${T.end}`, T.attested]
     .map((h) => el("th", {scope: "col"}, h))));
   const body = el("tbody");
-  const members = rows().filter((m) => m.direction === "members" && m.kind !== "exit");
-  const valid = [];
-  const undatedOnly = [];
-  for (const m of members) {
-    if (m.start || m.end) { if (validOn(day, m.start, m.end)) valid.push(m); continue; }
-    if (m.dated.some((d) => d <= day)) valid.push(m);
-    else if (m.undated) undatedOnly.push(m);
-  }
+  // the standing on the day comes from the server's step function (one rule, in Python)
+  const members = rows().filter((m) => m.direction === "members");
+  const valid = members.filter((m) => ["valid", "attested"].includes(standingOn(m.segments, day)));
+  const undatedOnly = members.filter((m) => standingOn(m.segments, day) === "undated");
   const row = (m, note) => el("tr", {},
     el("td", {}, link(m.other, m.label, base, lang)), el("td", {}, m.roleLabel),
     el("td", {}, m.start || m.end ? `${m.start || "…"}–${m.end || "…"}` : T.no_interval),
     el("td", {}, note || m.attested.filter((a) => a.date && a.date <= day)
       .map((a) => `${a.label} (${a.date})`).join("; ")));
   for (const m of valid) body.append(row(m));
-  if (undatedOnly.length && !state.date) {
+  if (undatedOnly.length) {
     body.append(el("tr", {}, el("th", {colspan: 4, scope: "rowgroup"}, T.undated_now)));
     for (const m of undatedOnly) body.append(row(m, m.attested.map((a) => a.label).join("; ")));
   }
-  if (!valid.length && !(undatedOnly.length && !state.date)) {
+  if (!valid.length && !undatedOnly.length) {
     body.append(el("tr", {}, el("td", {colspan: 4}, T.no_results)));
   }
   document.getElementById("members-on-date").replaceChildren(head, body);
