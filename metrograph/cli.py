@@ -13,6 +13,7 @@ from typing import Any
 
 from metrograph import config
 from metrograph.errors import MetrographError, ValidationFailed
+from metrograph.sparql.formats import FORMATS, RESULT_FORMATS
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -73,9 +74,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     elif isinstance(result, ox.QueryBoolean):
         out.write(b"true\n" if bool(result) else b"false\n")
     else:
-        fmt = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-               "json": ox.QueryResultsFormat.JSON}[args.format]
-        out.write(result.serialize(format=fmt))
+        out.write(result.serialize(format=FORMATS[args.format].serializer(ox)))
     return 0
 
 
@@ -151,7 +150,7 @@ def parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("query", help="run a SPARQL query (text, file.rq or -) on the release")
     q.add_argument("query")
-    q.add_argument("--format", choices=["csv", "tsv", "json"], default="csv")
+    q.add_argument("--format", choices=[f.name for f in RESULT_FORMATS], default="csv")
 
     e = sub.add_parser("export", help="dump the current release")
     e.add_argument("--format", choices=["nq", "trig"], default="nq")

@@ -71,7 +71,8 @@ def _rows(result: dict[str, Any], text: str = "") -> list[tuple]:
     parts that hold the separator cannot be told apart)."""
     sampled = set(re.findall(r"SAMPLE\([^)]*\)\s+AS\s+\?(\w+)", text))
     concatenated = {name for _sep, name in re.findall(
-        r'GROUP_CONCAT\(.*?separator\s*=\s*"([^"]*)"\)\s+AS\s+\?(\w+)', text, re.DOTALL)}
+        r'GROUP_CONCAT\(.*?separator\s*=\s*"([^"]*)"\)(?:[^()]*\))*\s+AS\s+\?(\w+)', text,
+        re.DOTALL)}  # also when a function takes the GROUP_CONCAT (REPLACE(GROUP_CONCAT(…), …))
     out = []
     for row in result["rows"]:
         cells = []

@@ -20,7 +20,7 @@ ALLOWED = {
     "i18n": set(),
     "release": {"model"},
     "sparql": {"model", "release"},
-    "store": {"model", "release", "sparql"},
+    "store": {"model", "i18n", "release", "sparql"},
     "build": {"model", "i18n", "release", "sparql", "store"},
     "pages": {"model", "i18n", "release", "sparql", "store"},
     "web": {"model", "i18n", "release", "sparql", "store", "build", "pages"},

@@ -94,6 +94,16 @@ REPRODUCERS = [
     "PREFIX servicx: <http://a/> PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { ?s ?p ?o ~ service: {} }",
     "PREFIX SERVICX: <http://u/> PREFIX : <http://127.0.0.1:9/> ASK{?s ?p ?o~SERVICE:{}}",
     "PREFIX servicx: <http://a/> PREFIX : <http://127.0.0.1:9/> ASK { ?s ?p ?o ~ service:SILENT {} }",
+    # a fourth: one dot group in a local name (ex:a.b.FILTER is ex:a.b, '.', FILTER), a comment
+    # that ends at a newline inside VALUES data (which the remote check used to drop), and a
+    # declared prefix named FILTER that pyoxigraph still reads as the keyword
+    "PREFIX ex: <http://x/> ASK { { ?s ?p ex:a.b.FILTER(1<2)#>VALUES?x{\n} ?s ?p ex:a.b.SERVICE"
+    " <http://127.0.0.1:9/> {} OPTIONAL {\n}}",
+    "PREFIX ex: <http://x/> ASK { { ?s ?p ex:a.b.BIND(1<2/(1)AS?x)#>VALUES?y{\n} ?s ?p"
+    " ex:a.b.SERVICE <http://127.0.0.1:9/> {} OPTIONAL {\n}}",
+    "PREFIX ex: <http://x/> ASK { ?s ?p ex:a.b.FILTER(1<2)SERVICE#>\n<http://127.0.0.1:9/> {} }",
+    "PREFIX FILTER: <http://www.w3.org/2001/XMLSchema#> PREFIX : <http://www.w3.org/2001/XMLSchema#>"
+    " ASK { FILTER:boolean(1<2)SERVICE#>\n<http://127.0.0.1:9/> {} }",
 ]
 ALLOWED = [
     "SELECT * WHERE { ?s <http://example.org/service> ?o }",
@@ -113,6 +123,7 @@ ALLOWED = [
     "SELECT * WHERE { ?s ?p ?service BIND(1 AS ?servicx) }",
     "SELECT ?service ?servicx WHERE { }",
     "PREFIX order: <http://o/> SELECT * WHERE { ?s order:p ( ?a <http://x/service#> ) }",
+    "PREFIX ex: <http://x/> ASK { ?s ?p ex:a.b.FILTER(1<2)#>SERVICE\n}",
 ]
 
 

@@ -183,6 +183,8 @@ def statements(claims: Iterable[Claim]) -> list[Statement]:
 
 #: One row per claim ?m and source: ?organisation ?member ?role, ?start ?end (lexical forms at
 #: their precision), ?exit (true when an exit is reported), ?source and its ?sourceDate.
+#: (``OPTIONAL``/``COALESCE`` rather than ``BIND(EXISTS …)``: Virtuoso 7.2 fails to compile the
+#: latter inside a subquery.)
 CLAIM_PATTERN = """\
 ?m a org:Membership ; org:organization ?organisation ; org:member ?member ; org:role ?role ;
    dct:source ?source .
@@ -191,7 +193,8 @@ OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYear
                                                   time:inXSDgYearMonth) ?start }
 OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYear|
                                             time:inXSDgYearMonth) ?end }
-BIND (EXISTS { ?m mg:membershipStatus mg:ExitReported } AS ?exit)"""
+OPTIONAL { ?m mg:membershipStatus ?status }
+BIND (COALESCE(?status = mg:ExitReported, false) AS ?exit)"""
 
 #: :data:`CLAIM_PATTERN` as a subquery: joined with other patterns, pyoxigraph then evaluates
 #: the claims first (as a plain group it may start from the other side: 159 s instead of 0.1 s

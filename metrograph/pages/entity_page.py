@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from metrograph.i18n.collation import sort_key
 from metrograph.i18n.formatting import format_number
+from metrograph.i18n.text import phrase
 from metrograph.model.geometry import wkt_to_svg
 from metrograph.model.iri_paths import path_for_iri
 from metrograph.model.labels import (
@@ -83,8 +84,7 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
                           date=date, kind=kind)
         if kind == "graph":
             name = iri[len(self.base + "graph/"):]
-            view.label = (f"Named graph “{name}”" if lang == "en"
-                          else f"Benannter Graph „{name}“")
+            view.label = phrase(lang, "named_graph", name=name)
         labels = self.labels(iri)
         preferred = pick(labels, lang)
         all_sources: dict[str, SourceRef] = {}
@@ -212,9 +212,7 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
             de, en = INVERSE_LABELS[key]
             label = en if lang == "en" else de
         else:
-            p_label = self.predicate_label(predicate, lang)
-            label = (f"links here as “{p_label}”" if lang == "en"
-                     else f"verweist hierher als „{p_label}“")
+            label = phrase(lang, "links_here_as", label=self.predicate_label(predicate, lang))
         return Group(predicate, label, statements, total=count, page=page, pages=pages,
                      predicate_href=path_for_iri(self.base, predicate))
 

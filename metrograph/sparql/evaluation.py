@@ -16,7 +16,7 @@ from typing import Any
 from metrograph.errors import BadRequest, HTTPError
 from metrograph.sparql import parse_check
 from metrograph.sparql import protocol as sparql
-from metrograph.sparql.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, RESULT_FORMATS
+from metrograph.sparql.formats import BOOLEAN_FORMATS, FORMATS, GRAPH_FORMATS, RESULT_FORMATS
 
 __all__ = ["encode_substitutions", "evaluate", "evaluation_message", "exit_with_parent",
            "isolate_network",
@@ -102,7 +102,7 @@ def run_job(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) -> 
         name = job["results_format"] if job["results_format"] in BOOLEAN_FORMATS else None
         if name is None:
             return ("not_acceptable", "ask", BOOLEAN_FORMATS)
-        body = result.serialize(format=_ox_results_format(ox, name))
+        body = result.serialize(format=FORMATS[name].serializer(ox))
         return ("ok", "ask", name, body)
     if isinstance(result, ox.QuerySolutions):
         name = job["results_format"]
@@ -119,10 +119,10 @@ def run_job(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) -> 
         if len(body) > _TSV_LINE_LIMIT and max(map(len, body.split(b"\n"))) > _TSV_LINE_LIMIT:
             # pyoxigraph's TSV reader refuses (slowly) a line over 16 MiB: with the row count
             # known to be within the cap, evaluate again, straight to the asked format
-            db.query(job["query"], **kwargs).serialize(out, format=_ox_results_format(ox, name))
+            db.query(job["query"], **kwargs).serialize(out, format=FORMATS[name].serializer(ox))
         else:
             solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
-            solutions.serialize(out, format=_ox_results_format(ox, name))
+            solutions.serialize(out, format=FORMATS[name].serializer(ox))
         return ("ok", "select", name, out.getvalue())
     name = job["graph_format"]
     if name is None:
@@ -138,7 +138,7 @@ def run_job(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) -> 
             yield triple
 
     out = _CappedWriter(max_bytes)
-    fmt = _ox_graph_format(ox, name)
+    fmt = FORMATS[name].serializer(ox)
     items = capped(result)
     if sparql.is_point_lookup(job["query"]):
         # one resource's triples in one order, whichever store answers (web/sparql.py)
@@ -181,17 +181,6 @@ def _decode_substitutions(ox: Any, encoded: Any) -> dict[Any, Any]:
             term = ox.Literal(value, datatype=ox.NamedNode(extra))
         terms[ox.Variable(name)] = term
     return terms
-
-
-def _ox_results_format(ox: Any, name: str) -> Any:
-    return {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-            "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[name]
-
-
-def _ox_graph_format(ox: Any, name: str) -> Any:
-    return {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
-            "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML,
-            "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[name]
 
 
 def exit_with_parent(interval: float = 1.0) -> None:

@@ -34,6 +34,11 @@ _PN_CHARS_BASE = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u03
                  "\ufdf0-\ufffd\U00010000-\U000effff"
 _PN_CHARS = _PN_CHARS_BASE + r"_\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _VARNAME = _PN_CHARS.replace(r"\-", "")  # a variable's name has no '-' (``?x-1`` subtracts)
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+#: a local name as pyoxigraph reads it: no leading dot, and at most one group of dots inside
+#: (``ex:a.b.c`` is ``ex:a.b``, then ``.c``)
+_LOCAL_FIRST = "(?:[" + _PN_CHARS_BASE + "_:0-9]|" + _PLX + ")"
+_LOCAL = "(?:[" + _PN_CHARS + ":]|" + _PLX + ")"
 _TOKEN = re.compile(
     r"""
       (?P<ws>[\x20\t\r\n]+)
@@ -44,8 +49,8 @@ _TOKEN = re.compile(
                |"(?:[^"\\\n\r]|\\.)*")
     | (?P<var>[?$][""" + _VARNAME + r"""]*)
     | (?P<bnode>_:[""" + _PN_CHARS + r""".]*)
-    | (?P<pname>(?:[""" + _PN_CHARS_BASE + r"""][""" + _PN_CHARS + r""".]*)?:
-                (?:[""" + _PN_CHARS + r""".:%]|\\.)*)
+    | (?P<pname>(?:[""" + _PN_CHARS_BASE + r"""](?:[""" + _PN_CHARS + r""".]*[""" + _PN_CHARS + r"""])?)?:
+                (?:""" + _LOCAL_FIRST + "(?:" + _LOCAL + "*(?:\\.+" + _LOCAL + "+)?)?" + r""")?)
     | (?P<word>[""" + _PN_CHARS_BASE + r"""_][""" + _PN_CHARS + r"""]*)
     | (?P<number>[0-9]+\.[0-9]*[eE][+-]?[0-9]+|[0-9]*\.[0-9]+(?:[eE][+-]?[0-9]+)?
                |[0-9]+(?:[eE][+-]?[0-9]+)?)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from metrograph.i18n.text import phrase
 from metrograph.model.iri_paths import path_for_iri
 from metrograph.model.labels import DCT, LABEL_PREDICATES, ORG, TERM_LABELS, local_name, pick
 from metrograph.model.namespaces import prefixes as all_prefixes
@@ -132,9 +133,8 @@ class StoreLookups:
         organisation = next(self._quads(node, nn(ORG + "organization")), None)
         if member is None or organisation is None:
             return None
-        word = "Membership" if lang == "en" else "Mitgliedschaft"
-        return (f"{word}: {self.label(member.object.value, lang)} in "
-                f"{self.label(organisation.object.value, lang)}")
+        return phrase(lang, "membership_of", member=self.label(member.object.value, lang),
+                      organisation=self.label(organisation.object.value, lang))
 
     def predicate_label(self, iri: str, lang: str) -> str:
         if iri in TERM_LABELS and not self.labels(iri):

@@ -44,6 +44,7 @@ import pyoxigraph as ox
 
 from metrograph.errors import BadRequest, ConfigError, ServiceUnavailable, StoreError
 from metrograph.sparql import protocol as sparql
+from metrograph.sparql.parse_process import ParseChecker
 from metrograph.store.remote_rewrite import (
     WKT,
     WKT_STAND_IN,
@@ -120,6 +121,8 @@ class RemoteStore:
         self.max_raw_bytes = max_bytes * RAW_SIZE_FACTOR
         self.named_graphs = tuple(named_graphs)
         self._local = threading.local()
+        #: pyoxigraph parses each query first, in checking processes under the same time limit
+        self.checker = ParseChecker(timeout=timeout)
 
     # -- pyoxigraph.Store's reading interface --
 
@@ -130,7 +133,7 @@ class RemoteStore:
               use_default_graph_as_union: bool = False) -> Any:
         """Evaluate ``query`` remotely: ``QuerySolutions``, ``QueryBoolean`` or triples."""
         del use_default_graph_as_union  # the union is materialized; see the module docstring
-        check_standard(query, prefixes, base_iri)
+        check_standard(query, prefixes, base_iri, self.checker)
         bases, query = split_base(query)
         if not bases and base_iri:
             bases = [f"<{base_iri}>"]

@@ -9,13 +9,14 @@ a particular store understands. :mod:`metrograph.store.remote` applies them.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pyoxigraph as ox
 
 from metrograph.errors import BadRequest
-from metrograph.sparql import parse_check
 from metrograph.sparql import protocol as sparql
+from metrograph.sparql.parse_process import ParseChecker
 
 __all__ = ["WKT", "WKT_STAND_IN", "bind_values", "check_standard", "describe_as_select",
            "from_graphs", "split_base", "values_clause", "with_stand_ins",
@@ -31,18 +32,32 @@ _EXTENSION_NAMESPACES = ("bif:", "sql:", "java:", "http://www.openlinksw.com/",
                          "http://jena.apache.org/ARQ/function#", "http://www.ontotext.com/")
 
 
+_CHECKER: ParseChecker | None = None
+_CHECKER_LOCK = threading.Lock()
+
+
+def default_checker() -> ParseChecker:
+    """The checking processes of this server process (started when first needed)."""
+    global _CHECKER
+    with _CHECKER_LOCK:
+        if _CHECKER is None:
+            _CHECKER = ParseChecker(timeout=10.0)
+        return _CHECKER
+
+
 def check_standard(text: str, prefixes: dict[str, str] | None = None,
-                   base_iri: str | None = None) -> None:
+                   base_iri: str | None = None, checker: ParseChecker | None = None) -> None:
     """Refuse what only a particular store understands: anything pyoxigraph cannot parse (with
-    the same messages as the embedded store), and IRIs in the function namespaces of stores
-    (``bif:``, ``sql:``, …)."""
-    # the engine's parser, on a copy that cannot reach the network (and holds no VALUES data:
-    # a cartesian product of a few would run for hours on an empty store too)
-    parse_check.check(text, prefixes, base_iri, values_data=False)
+    the same messages as the embedded store), ``SERVICE`` by the engine's own parse, and IRIs
+    in the function namespaces of stores (``bif:``, ``sql:``, …). The parse runs in a
+    checking process under a time limit (:class:`~metrograph.sparql.parse_process.ParseChecker`:
+    503 past it), never in the server process."""
+    parse = (checker or default_checker()).check
+    parse(text, prefixes, base_iri)
     unescaped = sparql.unescape(text)
     if unescaped != text:  # a store that reads \u escapes before parsing sees this text
         sparql.refuse_unsafe(unescaped)
-        parse_check.check(unescaped, prefixes, base_iri, values_data=False)
+        parse(unescaped, prefixes, base_iri)
     for candidate in {text, unescaped}:
         for kind, token in sparql.lex(candidate):
             if kind == "iri" and token[1:].lower().startswith(_EXTENSION_NAMESPACES):

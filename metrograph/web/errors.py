@@ -11,25 +11,8 @@ from flask import Flask, Response, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from metrograph.errors import HTTPError
+from metrograph.i18n.text import ERROR_PAGES as _PAGE_TEXT
 from metrograph.web.resources import page_language, page_layout
-
-#: what a person reads first on an error page, per status class and language
-_PAGE_TEXT = {
-    "de": {404: ("Nicht gefunden", "Diese Adresse kennt der Graph nicht. Die Suche hilft "
-                 "weiter."),
-           400: ("Ungültige Anfrage", "Die Anfrage ist so nicht beantwortbar; der Hinweis "
-                 "unten sagt, was zu ändern ist."),
-           503: ("Gerade nicht verfügbar", "Der Server ist ausgelastet oder die Anfrage war "
-                 "zu aufwendig; der Hinweis unten sagt mehr."),
-           0: ("Fehler", "Die Anfrage konnte nicht beantwortet werden.")},
-    "en": {404: ("Not found", "The graph knows nothing at this address. Search may help."),
-           400: ("Bad request", "The request cannot be answered as it is; the note below "
-                 "says what to change."),
-           503: ("Not available right now", "The server is busy or the request was too "
-                 "costly; the note below says more."),
-           0: ("Error", "The request could not be answered.")},
-}
-_WORDS = {"de": ("Hinweis des Servers", "Startseite"), "en": ("The server's note", "Home")}
 
 
 def _wants_page() -> bool:
@@ -47,7 +30,7 @@ def _page(status: int, message: str) -> str | None:
     try:
         return render_template(
             "error.html", **page_layout(lang), status=status, heading=heading, advice=advice,
-            message=message, detail_label=_WORDS[lang][0], home=_WORDS[lang][1])
+            message=message, detail_label=texts["words"][0], home=texts["words"][1])
     except Exception:  # pragma: no cover - the plain answer is always there
         return None
 

@@ -19,6 +19,7 @@ from urllib.parse import quote, unquote_to_bytes, urlencode
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from metrograph.errors import BadRequest, NotAcceptable, NotFound
+from metrograph.i18n.text import PAGES as TEXT
 from metrograph.model.iri_paths import BadPath, iri_for_path, path_for_iri
 from metrograph.model.validity import parse_day
 from metrograph.pages.entity_page import PAGE_SIZE, Resources
@@ -50,68 +51,6 @@ FORMAT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": 
                 "html": "HTML"}
 LANGUAGES = ("de", "en")
 
-TEXT: dict[str, dict[str, Any]] = {
-    "de": {
-        "search": "Suchen", "search_label": "Suche im Graphen", "language": "Sprache",
-        "type": "Typ", "identifiers": "Kennungen", "statements": "Aussagen",
-        "incoming": "Verweise auf diese Ressource", "memberships": "Mitgliedschaften",
-        "members": "Mitglieder", "posts": "Posten", "organisation": "Organisation",
-        "member": "Mitglied", "role": "Rolle", "start": "Beginn", "end": "Ende",
-        "status": "Status", "confidence": "Verlässlichkeit", "source": "Quelle",
-        "sources": "Quellen dieser Seite", "holder": "Inhaber", "post": "Posten",
-        "as_of": "Stand am", "show": "Anzeigen", "all_dates": "alle Zeiten",
-        "hidden": "{n} Einträge waren an diesem Tag nicht gültig und sind ausgeblendet.",
-        "valid_on": "Gültig am {date}:", "map": "Karte", "other_labels": "Weitere Bezeichnungen",
-        "query_this": "Diese Abfrage im SPARQL-Editor öffnen", "formats": "Formate",
-        "page": "Seite", "of": "von", "previous": "zurück", "next": "weiter",
-        "entries": "Einträge", "not_stated": "–", "home": "Startseite",
-        "regions": "Europäische Metropolregionen", "networks": "Kooperationsnetzwerke",
-        "ontology": "Ontologie", "dataset": "Datensatz", "licence": "Lizenz",
-        "footer": "Kuratierte Daten unter CC BY 4.0; amtliche Daten mit ihrer eigenen Lizenz "
-                  "und Quellenangabe (siehe die Quellen jeder Aussage).",
-        "classes": "Klassen", "properties": "Eigenschaften", "individuals": "Individuen",
-        "intro": "metrograph verknüpft die Europäischen Metropolregionen in Deutschland, ihre "
-                 "Länder, Kreise und Gemeinden, Trägerorganisationen, Netzwerke, Personen und "
-                 "Veranstaltungen – jede Aussage mit ihrer Quelle.",
-        "sparql": "SPARQL-Endpunkt", "note": "Hinweis", "skip": "Zum Inhalt springen",
-        "confidence_values": {"high": "hoch", "medium": "mittel", "low": "gering"},
-        "in_formats": "Diese Ressource als", "period": "Zeitraum", "undated": "ohne Datum",
-        "stated_on": "Quelle vom {date}", "undated_source": "Quelle ohne Datum",
-        "standings": {"valid": "gültig", "attested": "belegt", "exit": "Austritt gemeldet",
-                      "undated": "ohne Datum: für diesen Tag nicht belegt",
-                      "outside": "nicht gültig"},
-    },
-    "en": {
-        "search": "Search", "search_label": "Search the graph", "language": "Language",
-        "type": "Type", "identifiers": "Identifiers", "statements": "Statements",
-        "incoming": "Links to this resource", "memberships": "Memberships",
-        "members": "Members", "posts": "Posts", "organisation": "Organisation",
-        "member": "Member", "role": "Role", "start": "Start", "end": "End",
-        "status": "Status", "confidence": "Confidence", "source": "Source",
-        "sources": "Sources of this page", "holder": "Holder", "post": "Post",
-        "as_of": "As of", "show": "Show", "all_dates": "all times",
-        "hidden": "{n} entries were not valid on that day and are hidden.",
-        "valid_on": "Valid on {date}:", "map": "Map", "other_labels": "Other labels",
-        "query_this": "Open this query in the SPARQL editor", "formats": "Formats",
-        "page": "Page", "of": "of", "previous": "previous", "next": "next",
-        "entries": "entries", "not_stated": "–", "home": "Home",
-        "regions": "European metropolitan regions", "networks": "Cooperation networks",
-        "ontology": "Ontology", "dataset": "Dataset", "licence": "Licence",
-        "footer": "Curated data under CC BY 4.0; official data keeps its own licence and "
-                  "attribution (see the sources of each statement).",
-        "classes": "Classes", "properties": "Properties", "individuals": "Individuals",
-        "intro": "metrograph links Germany's European metropolitan regions, their Länder, "
-                 "districts and municipalities, managing bodies, networks, people and events "
-                 "— every statement with its source.",
-        "sparql": "SPARQL endpoint", "note": "Note", "skip": "Skip to content",
-        "confidence_values": {"high": "high", "medium": "medium", "low": "low"},
-        "in_formats": "This resource as", "period": "Period", "undated": "undated",
-        "stated_on": "source of {date}", "undated_source": "undated source",
-        "standings": {"valid": "valid", "attested": "attested", "exit": "exit reported",
-                      "undated": "undated: not attested for this day",
-                      "outside": "not valid"},
-    },
-}
 
 _lock = threading.Lock()
 

@@ -21,6 +21,7 @@ from metrograph.errors import (
     NotAcceptable,
     PayloadTooLarge,
 )
+from metrograph.i18n.text import QUERY_PAGE as PAGE_TEXT
 from metrograph.sparql import negotiate
 from metrograph.sparql import protocol as sparql
 from metrograph.sparql.engine import Engine, cache_key_digest
@@ -230,12 +231,6 @@ def service_description(endpoint_url: str, engine: Engine, settings: dict[str, A
     from metrograph.model.namespaces import SD, VOID, dataset_iri
 
     formats_ns = "http://www.w3.org/ns/formats/"
-    format_iris = {
-        "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML",
-        "csv": "SPARQL_Results_CSV", "tsv": "SPARQL_Results_TSV", "ttl": "Turtle",
-        "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF_XML", "nq": "N-Quads",
-        "trig": "TriG",
-    }
     g = Graph()
     g.bind("sd", SD)
     g.bind("void", VOID)
@@ -247,8 +242,8 @@ def service_description(endpoint_url: str, engine: Engine, settings: dict[str, A
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     g.add((service, SD.defaultEntailmentRegime,
            URIRef("http://www.w3.org/ns/entailment/Simple")))
-    for name in format_iris.values():
-        g.add((service, SD.resultFormat, URIRef(formats_ns + name)))
+    for fmt in FORMATS.values():
+        g.add((service, SD.resultFormat, URIRef(formats_ns + fmt.w3c)))
     g.add((service, DCTERMS.title, Literal("metrograph SPARQL endpoint", lang="en")))
     g.add((service, DCTERMS.description, Literal(
         "Read-only SPARQL 1.1 Query endpoint. The default graph is the union of all named "
@@ -290,49 +285,6 @@ def _examples(project_dir: str) -> list[dict[str, str]]:
         return []
 
 
-#: the query page's words (the sentences of the server's errors stay English)
-PAGE_TEXT: dict[str, dict[str, Any]] = {
-    "de": {
-        "title": "SPARQL-Endpunkt", "heading": "Den Graphen abfragen",
-        "lead_endpoint": "SPARQL 1.1, nur lesend, unter", "or": "oder",
-        "lead_default": "Der Standardgraph ist die Vereinigung aller benannten Graphen; die "
-                        "üblichen Präfixe", "lead_prefixes": "sind vordeklariert.",
-        "limits": "Grenzen", "per_query": "je Abfrage", "rows": "Zeilen",
-        "result_bytes": "Bytes Ergebnis", "query_bytes": "Bytes Abfrage",
-        "refused": "SERVICE und Änderungen werden abgelehnt.", "release": "Stand",
-        "query": "Abfrage", "show_as": "Anzeigen als", "table": "Tabelle (diese Seite)",
-        "run": "Abfrage ausführen", "download": "Herunterladen", "results": "Ergebnisse",
-        "examples": "Beispielabfragen", "programs": "Für Programme",
-        "programs_text": "Mit Accept oder format= wählen Sie das Format",
-        "programs_default": "Ohne Accept kommen Ergebnisse als SPARQL-JSON, Graphen als Turtle.",
-        "description": "Dienstbeschreibung",
-        "noscript": "Ohne JavaScript schickt „Abfrage ausführen“ die Abfrage an den Endpunkt; "
-                    "wählen Sie dafür ein Format wie csv oder json.",
-        "script": {"unbound": "ungebunden", "row": "Zeile", "rows": "Zeilen",
-                   "running": "läuft …", "error": "Fehler", "after": "nach",
-                   "done": "fertig in", "failed": "fehlgeschlagen", "decimal": ","},
-    },
-    "en": {
-        "title": "SPARQL endpoint", "heading": "Query the graph",
-        "lead_endpoint": "Read-only SPARQL 1.1 at", "or": "or",
-        "lead_default": "The default graph is the union of all named graphs; the usual prefixes",
-        "lead_prefixes": "are predeclared.",
-        "limits": "Limits", "per_query": "per query", "rows": "rows",
-        "result_bytes": "bytes of results", "query_bytes": "bytes of query",
-        "refused": "SERVICE and updates are refused.", "release": "Release",
-        "query": "Query", "show_as": "Show as", "table": "table (this page)",
-        "run": "Run query", "download": "Download", "results": "Results",
-        "examples": "Example queries", "programs": "For programs",
-        "programs_text": "Choose the format with Accept or format=",
-        "programs_default": "Without Accept, results come as SPARQL JSON and graphs as Turtle.",
-        "description": "Service description",
-        "noscript": "Without JavaScript, “Run query” sends the query to the endpoint; choose a "
-                    "format such as csv or json for it.",
-        "script": {"unbound": "unbound", "row": "row", "rows": "rows", "running": "running …",
-                   "error": "error", "after": "after", "done": "done in", "failed": "failed",
-                   "decimal": "."},
-    },
-}
 
 
 def _page(query: str, autorun: bool) -> Response:
@@ -341,6 +293,7 @@ def _page(query: str, autorun: bool) -> Response:
     lang = page_language()
     html = render_template(
         "sparql.html", **page_layout(lang), s=PAGE_TEXT[lang],
+        result_formats=RESULT_FORMATS, graph_formats=GRAPH_FORMATS,
         endpoint=url_for("sparql.endpoint"),
         query=query,
         autorun=autorun,

@@ -23,6 +23,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from metrograph.build import inputs, query_catalogue
 from metrograph.errors import BadRequest, DataError, NotFound
 from metrograph.i18n.collation import sort_key
+from metrograph.i18n.text import VIEWS as TEXT
 from metrograph.model.namespaces import prefixes
 from metrograph.model.validity import parse_day
 from metrograph.pages.planner import explorer as views_graph
@@ -38,69 +39,6 @@ bp = Blueprint("views", __name__, template_folder="../templates")
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
 MAX_QUESTION_ROWS = 5000
 
-TEXT = {
-    "de": {
-        "map": "Karte", "explore": "Mitgliedschaften", "timeline": "Zeitleiste",
-        "questions": "Fragen", "date": "Stand am", "region": "Metropolregion",
-        "network": "Netzwerk", "all": "alle", "today": "heute", "reset": "Zurücksetzen",
-        "overlap": "in mehreren Regionen", "exit": "Austritt gemeldet",
-        "undated_day": "für diesen Tag nicht datiert",
-        "area": "im Gebiet, nicht Mitglied", "partial": "einzelne Gemeinden Mitglied",
-        "member": "Mitglied", "none": "keine Region", "kreise": "Kreise",
-        "area_km2": "Fläche (km²)", "population": "Einwohner (31.12.2023)",
-        "open_page": "Seite öffnen", "focus": "Im Mittelpunkt", "depth": "Tiefe",
-        "search": "Suchen", "graph": "Netz", "table": "Tabelle", "download_csv": "CSV herunterladen",
-        "members": "Mitglieder", "member_of": "Mitglied in", "posts": "Ämter",
-        "events": "Veranstaltungen", "subject": "Organisation", "show": "Anzeigen",
-        "attested": "belegt durch", "undated": "undatiert", "no_interval": "ohne Zeitraum",
-        "valid_on": "Gültig am", "run": "Frage stellen", "sparql": "SPARQL dieser Frage",
-        "open_editor": "Im SPARQL-Editor öffnen", "results": "Ergebnis", "rows": "Zeilen",
-        "chart": "Diagramm", "loading": "Lädt …", "share": "Link zu dieser Ansicht",
-        "legend": "Legende", "selected": "Ausgewählt", "source": "Quelle",
-        "no_results": "Keine Ergebnisse.", "through": "über", "role": "Rolle",
-        "start": "Beginn", "end": "Ende", "on_date": "Mitglieder am Stichtag",
-        "dated": "belegt bis zum Stichtag",
-        "undated_now": "für diesen Tag nicht datiert (Quellen ohne oder mit späterem Datum)",
-        "map_intro": "Die Europäischen Metropolregionen aus den Grenzen ihrer Kreise. "
-                     "Klicken Sie einen Kreis an; Filter und Datum stehen im Link.",
-        "explore_intro": "Wer ist Mitglied in wem – und über welche Vereinigung. "
-                         "Ohne Auswahl: alle Organisationen und Netzwerke.",
-        "timeline_intro": "Mitgliedschaften, Ämter und Veranstaltungen im Zeitverlauf. "
-                          "Ohne Zeitraum: Punkt am Datum der belegenden Quelle.",
-        "questions_intro": "Fragen an den Graphen, ohne SPARQL: wählen, klicken, Link teilen.",
-        "params_bound": "Die Parameter werden als typisierte Werte gebunden, nie in den "
-                        "Abfragetext eingesetzt.",
-    },
-    "en": {
-        "map": "Map", "explore": "Memberships", "timeline": "Timeline", "questions": "Questions",
-        "date": "As of", "region": "Metropolitan region", "network": "Network", "all": "all",
-        "today": "today", "reset": "Reset", "overlap": "in several regions",
-        "exit": "exit reported", "area": "in the area, not a member",
-        "undated_day": "not dated for this day",
-        "partial": "some Gemeinden are members", "member": "member", "none": "no region",
-        "kreise": "Districts", "area_km2": "Area (km²)", "population": "Population (31 Dec 2023)",
-        "open_page": "Open page", "focus": "Focus", "depth": "Depth", "search": "Search",
-        "graph": "Network", "table": "Table", "download_csv": "Download CSV",
-        "members": "Members", "member_of": "Member of", "posts": "Posts", "events": "Events",
-        "subject": "Organisation", "show": "Show", "attested": "attested by",
-        "undated": "undated", "no_interval": "no interval", "valid_on": "Valid on",
-        "run": "Ask", "sparql": "SPARQL of this question", "open_editor": "Open in the SPARQL editor",
-        "results": "Result", "rows": "rows", "chart": "Chart", "loading": "Loading …",
-        "share": "Link to this view", "legend": "Legend", "selected": "Selected",
-        "source": "Source", "no_results": "No results.", "through": "through", "role": "Role",
-        "start": "Start", "end": "End", "on_date": "Members on the day",
-        "dated": "attested up to the day",
-        "undated_now": "not dated for this day (sources undated or of a later date)",
-        "map_intro": "Germany's European metropolitan regions drawn from their districts' "
-                     "boundaries. Click a district; filters and date are kept in the link.",
-        "explore_intro": "Who is a member of what — and through which association. "
-                         "Without a focus: every organisation and network.",
-        "timeline_intro": "Memberships, posts and events over time. Without an interval: a dot "
-                          "at the date of the attesting source.",
-        "questions_intro": "Questions to the graph without SPARQL: choose, click, share the link.",
-        "params_bound": "Parameters are bound as typed values, never pasted into the query text.",
-    },
-}
 
 
 # --- per-process, per-release state ------------------------------------------------------------

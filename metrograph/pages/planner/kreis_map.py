@@ -25,14 +25,15 @@ GROUP BY ?kreis
 
 #: Every link between a Kreis and a metropolitan or LEADER region, one row per claim and
 #: source (metrograph.model.memberships): its own membership ("member"), a member Gemeinde or
-#: Gemeindeverband in it ("partial", ?via), or the area without membership ("area").
+#: Gemeindeverband in it ("partial", ?via), or the area without membership ("area"). (The role
+#: is fixed by VALUES: Virtuoso 7.2 fails to compile a FILTER on it after the subquery here.)
 KREIS_REGIONS_QUERY = """
 SELECT ?kreis ?region ?kind ?via ?m ?start ?end ?exit ?source ?sourceDate
 WHERE {
   VALUES ?layer { mg:MetropolitanRegion mg:LeaderRegion }
   {
 """ + CLAIMS + """
-    FILTER (?role = role:member)
+    VALUES ?role { role:member }
     ?organisation a ?layer .
     { ?member a/rdfs:subClassOf* mg:District . BIND (?member AS ?kreis) BIND ("member" AS ?kind) }
     UNION { ?member mg:inDistrict ?kreis . BIND (?member AS ?via) BIND ("partial" AS ?kind) }

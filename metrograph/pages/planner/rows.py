@@ -29,6 +29,6 @@ def claim_of(iri: str, organisation: str, member: str, role: str,
     rows = list(rows)
     first = rows[0] if rows else {}
     return Claim(iri, organisation, member, role, value(first, "start"), value(first, "end"),
-                 value(first, "exit") == "true",
+                 value(first, "exit") in {"true", "1"},  # Virtuoso answers booleans as 1/0
                  tuple(sorted({(value(r, "source") or "", value(r, "sourceDate")) for r in rows},
                               key=source_order)))

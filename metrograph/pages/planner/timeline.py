@@ -9,20 +9,21 @@ from typing import Any
 from metrograph.model.memberships import CLAIMS, Statement
 from metrograph.pages.planner.rows import Runner, claim_of, value
 
-#: The membership claims of ?subject, either side, one row per claim and source.
+#: The membership claims of ?subject, either side, one row per claim and source. (?subject is
+#: compared at the top: a substituted variable is not visible inside the union's groups on a
+#: store that gets it as a VALUES block.)
 TIMELINE_MEMBERSHIPS_QUERY = """
 SELECT ?subject ?other ?direction ?organisation ?member ?role ?m ?start ?end ?exit ?source
        ?sourceDate
 WHERE {
   {
 """ + CLAIMS + """
-    FILTER (?organisation = ?subject)
-    BIND (?member AS ?other) BIND ("members" AS ?direction)
+    BIND (?member AS ?other) BIND (?organisation AS ?side) BIND ("members" AS ?direction)
   } UNION {
 """ + CLAIMS + """
-    FILTER (?member = ?subject)
-    BIND (?organisation AS ?other) BIND ("memberOf" AS ?direction)
+    BIND (?organisation AS ?other) BIND (?member AS ?side) BIND ("memberOf" AS ?direction)
   }
+  FILTER (?side = ?subject)
 }
 """
 
