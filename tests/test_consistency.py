@@ -150,3 +150,26 @@ def test_regions_in_ikm_but_not_in_metrex(client):
     rows = question(client, "08-ikm-and-metrex")
     catalogue = {r["region"] for r in rows if r.get("inMetrex") in {"false", "0"}}
     assert pages and pages == explorer == catalogue, (pages, explorer, catalogue)
+
+
+def test_leader_regions_of_the_heidekreis(client):
+    """All times: the Kreis page's roll-up, the map and question 11 name the same LEADER regions
+    (one of them, Kulturraum Oberes Örtzetal, only through the Heidekreis page's statement that
+    the Kreis's Kommunen take part); question 40, which lists Gemeinden, names those whose
+    Gemeinden the sources give."""
+    html = client.get("/id/kreis/03358", headers=HTML).get_data(as_text=True)
+    table = html.split('id="table-region-links"', 1)[1].split("</table>", 1)[0]
+    page = {BASE + path[1:] for path in re.findall(
+        r'<tr data-region="[^"]+" data-kind="(?:member|partial)".*?<td><a href="(/id/[^"?#]+)',
+        table, re.DOTALL) if "/leader-" in path}
+    data = client.get("/api/map.geojson").get_json()
+    leader = {r["id"] for r in data["regions"] if r["layer"] == "leader"}
+    heide = next(f for f in data["features"] if f["properties"]["ags"] == "03358")
+    on_map = {link["region"] for link in heide["properties"]["regions"]
+              if link["region"] in leader and link["kind"] in {"member", "partial"}}
+    q11 = {r["cooperation"] for r in question(client, "11-heidekreis-cooperations")
+           if r.get("type", "").endswith("#LeaderRegion")}
+    q40 = {r["leaderRegion"] for r in question(client, "40-gemeinden-of-kreis-by-leader-region")}
+    assert len(page) == 5 and page == on_map == q11, (page, on_map, q11)
+    assert q40 and q40 <= page
+    assert BASE + "id/organisation/leader-kulturraum-oberes-oertzetal" in page - q40

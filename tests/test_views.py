@@ -58,8 +58,15 @@ def test_map_filters_by_region_and_date(client):
     leader = "organisation:leader-naturparkregion-lueneburger-heide"
     before = client.get(f"/api/map.geojson?region={leader}&date=2019-04-01").get_json()
     after = client.get(f"/api/map.geojson?region={leader}&date=2024-04-01").get_json()
-    count = lambda g: sum(bool(f["properties"]["regions"]) for f in g["features"])  # noqa: E731
+    def count(geo: dict) -> int:  # Kreise that belong to the region on the day
+        return sum(any(link["standing"] in {"valid", "attested"} for link in f["properties"]["regions"])
+                   for f in geo["features"])
+
     assert count(before) >= 1 and count(after) == 0
+    # what no source dates for 2024 (the Heidekreis page, undated, names the region) stays
+    # on the map as undated, never as a member
+    assert {link["standing"] for f in after["features"] for link in f["properties"]["regions"]} \
+        <= {"undated"}
 
 
 @pytest.mark.parametrize("query", ["date=2019-13-01", "date=yesterday", "region=atlantis",

@@ -148,6 +148,9 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
         view.members = self._membership_rows(iri, ORG + "organization", ORG + "member",
                                              lang, all_sources, date)
         view.posts = self._post_rows(iri, lang, all_sources, date)
+        if iri.startswith(self.base + "id/kreis/"):
+            view.region_links = [link for link in self._region_links(iri, lang, all_sources, date)
+                                 if link.standing != "outside"]
         view.hidden = sum(1 for rows in (view.memberships, view.members, view.posts)
                           for row in rows if not row.shown)
         view.sources = sorted(all_sources.values(), key=lambda r: sort_key(r.label))

@@ -8,8 +8,8 @@ from typing import Any
 from metrograph.model.memberships import MEMBER_STANDINGS
 from metrograph.model.terms import SourceRef, Term
 
-__all__ = ["ClaimDetail", "EntityView", "Group", "MembershipRow", "SourceRef", "Statement",
-           "Term"]
+__all__ = ["ClaimDetail", "EntityView", "Group", "MembershipRow", "RegionLink", "SourceRef",
+           "Statement", "Term"]
 
 
 @dataclass
@@ -89,6 +89,27 @@ class MembershipRow:
 
 
 @dataclass
+class RegionLink:
+    """A Kreis's link to a metropolitan or LEADER region, rolled up from its Gemeinden as on the
+    map: its own membership ("member"), a member Gemeinde or Samtgemeinde ("partial", ``via``;
+    or no ``via`` when a source says only that the Kreis's Kommunen take part), the area
+    without membership ("area")."""
+
+    region: Term
+    kind: str
+    via: Term | None
+    periods: list[tuple[str | None, str | None]]
+    sources: list[SourceRef]
+    exit: bool = False
+    standing: str = ""  #: on the page's day, "" when the page shows all times
+
+    @property
+    def via_kind(self) -> str:
+        """What the member in between is ("gemeinde", "gemeindeverband"), by its IRI."""
+        return self.via.value.rsplit("/", 2)[-2] if self.via else ""
+
+
+@dataclass
 class EntityView:
     iri: str
     path: str
@@ -103,6 +124,7 @@ class EntityView:
     memberships: list[MembershipRow] = field(default_factory=list)
     members: list[MembershipRow] = field(default_factory=list)
     posts: list[MembershipRow] = field(default_factory=list)
+    region_links: list[RegionLink] = field(default_factory=list)
     hidden: int = 0
     date: str | None = None
     map_svg: str | None = None

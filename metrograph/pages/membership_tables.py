@@ -14,7 +14,8 @@ import pyoxigraph as ox
 from metrograph.i18n.collation import sort_key
 from metrograph.model.labels import DCT, ORG, RDF, RDFS, TIME, pick
 from metrograph.model.memberships import Claim, best_standing, claim_standing
-from metrograph.pages.entity_view import ClaimDetail, MembershipRow, SourceRef, Term
+from metrograph.pages.entity_view import ClaimDetail, MembershipRow, RegionLink, SourceRef, Term
+from metrograph.pages.planner.kreis_map import KREIS_LINKS_QUERY, link_statements
 from metrograph.store.lookups import StoreLookups, nn
 
 __all__ = ["TABLE_INCOMING", "MembershipTables"]
@@ -122,3 +123,25 @@ class MembershipTables(StoreLookups):
                     claims=[detail], standing=standing))
         rows.sort(key=lambda r: (sort_key(r.membership.label), sort_key(r.other.label)))
         return rows
+
+    def _region_links(self, iri: str, lang: str, all_sources: dict[str, SourceRef],
+                      day: str | None) -> list[RegionLink]:
+        """A Kreis's links to metropolitan and LEADER regions: the map's query and statements
+        for this one Kreis, so the page and the map say the same."""
+        rows = [{name: {"value": term.value} for name, term in row.items() if term is not None}
+                for row in self._select(KREIS_LINKS_QUERY, one=nn(iri))]
+        links = []
+        for (_kreis, region, kind, via), statement in link_statements(rows):
+            refs = sorted((self.source_ref(src, lang) for src, _ in statement.sources()),
+                          key=lambda r: r.label)
+            for ref in refs:
+                all_sources[ref.iri] = ref
+            links.append(RegionLink(
+                region=self.term(nn(region), lang), kind=kind,
+                via=self.term(nn(via), lang) if via else None,
+                periods=[(c.start, c.end) for c in statement.claims if c.dated],
+                sources=refs, exit=any(c.exit_reported for c in statement.claims),
+                standing=statement.standing(day) if day else ""))
+        links.sort(key=lambda link: (sort_key(link.region.label), link.kind,
+                                     sort_key(link.via.label if link.via else "")))
+        return links

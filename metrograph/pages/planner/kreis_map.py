@@ -25,7 +25,8 @@ GROUP BY ?kreis
 
 #: Every link between a Kreis and a metropolitan or LEADER region, one row per claim and
 #: source (metrograph.model.memberships): its own membership ("member"), a member Gemeinde or
-#: Gemeindeverband in it ("partial", ?via), or the area without membership ("area"). (The role
+#: Gemeindeverband in it ("partial", ?via; also when a source says only that the Kreis's Kommunen
+#: take part), or the area without membership ("area"). (The role
 #: is fixed by VALUES: Virtuoso 7.2 fails to compile a FILTER on it after the subquery here.)
 KREIS_REGIONS_QUERY = """
 SELECT ?kreis ?region ?kind ?via ?m ?start ?end ?exit ?source ?sourceDate
@@ -43,9 +44,22 @@ WHERE {
     ?region a ?layer .
     OPTIONAL { ?source dct:issued ?sourceDate }
     BIND ("area" AS ?kind) BIND (false AS ?exit)
+  } UNION {
+    # a source that says the Kreis's Kommunen take part, without naming them: "partial" too,
+    # the claim being that statement of its source's graph
+    GRAPH ?g { ?region mg:involvesMunicipalitiesOf ?kreis }
+    ?region a ?layer .
+    BIND (IRI(REPLACE(STR(?g), "/graph/", "/source/")) AS ?source)
+    OPTIONAL { ?source dct:issued ?sourceDate }
+    BIND (IRI(CONCAT(STR(?g), "#involves-", STRAFTER(STR(?kreis), "/id/"))) AS ?m)
+    BIND ("partial" AS ?kind) BIND (false AS ?exit)
   }
 }
 """
+
+#: The same links of one Kreis (?kreis bound by VALUES around it): the roll-up on its page.
+KREIS_LINKS_QUERY = ("SELECT * WHERE {\n  VALUES ?kreis { ?one }\n  {\n"
+                     + KREIS_REGIONS_QUERY.strip() + "\n  }\n}")
 
 REGIONS_QUERY = """
 SELECT ?kreis ?region ?kind ?via (MIN(?s) AS ?start) (MIN(?e) AS ?end)
@@ -137,7 +151,7 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-def _link_statements(rows: Rows) -> list[tuple[tuple[str, str, str, str], Statement]]:
+def link_statements(rows: Rows) -> list[tuple[tuple[str, str, str, str], Statement]]:
     """The claim rows grouped: one statement per Kreis, region, kind and (for "partial") the
     member Gemeinde, its claims with all their sources."""
     claims: dict[tuple[str, str, str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
@@ -190,7 +204,7 @@ def map_data(run: Runner, base: str) -> dict[str, Any]:
                  "label": value(r, "label"), "labelEn": value(r, "labelEn") or value(r, "label")}
                 for r in run(NETWORKS_QUERY)]
     links: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for (kreis, region, kind, via), statement in _link_statements(run(KREIS_REGIONS_QUERY)):
+    for (kreis, region, kind, via), statement in link_statements(run(KREIS_REGIONS_QUERY)):
         starts = [c.start for c in statement.claims if c.start]
         ends = [c.end for c in statement.claims if c.end]
         link = {"region": region, "kind": kind,
