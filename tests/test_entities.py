@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from metrograph.model.geometry import wkt_to_svg
@@ -124,3 +126,17 @@ def test_descriptions_hold_incoming_links_hash_resources_and_labels(resources):
     assert BASE + "id/land/03" in subjects  # its label, so clients can render the link
     graph = resources.description(BASE + "graph/catalog")
     assert any(t.predicate.value == "http://rdfs.org/ns/void#triples" for t in graph)
+
+
+def test_look_alike_names_carry_their_type_and_hash_iris_land_on_their_part(client):
+    html = client.get("/id/kreis/03358", headers={"Accept": "text/html"}).get_data(as_text=True)
+    # "Ahlden" is both a Samtgemeinde (Gemeindeverband) and, as "Ahlden (Aller)", a Gemeinde
+    assert re.search(r'>Ahlden</a> <span class="detail">Gemeindeverband</span>', html)
+    assert re.search(r'>Ahlden \(Aller\), Flecken</a> <span class="detail">Gemeinde</span>', html)
+    # the page's own hash IRIs (its figures) are anchors on their rows, its geometry the map
+    hashes = set(re.findall(r'href="/id/kreis/03358#([^"]+)"', html))
+    assert {"area-2023-12-31"} <= hashes and 'id="geometry"' in html
+    for fragment in hashes:
+        assert f'id="{fragment}"' in html, fragment
+    english = client.get("/id/region/hamburg?lang=en", headers={"Accept": "text/html"})
+    assert re.search(r'</a> <span class="detail">[A-Za-z -]+</span>', english.get_data(as_text=True))

@@ -206,7 +206,7 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
                                 p=nn(predicate), o=nn(iri))
         statements = []
         for row in rows:
-            term = self.term(row["s"], lang)
+            term = self.typed(row["s"], lang)
             statements.append(Statement(term, self._statement_sources(
                 row["s"], nn(predicate), nn(iri), lang)))
         key = next((k for k in INVERSE_LABELS if predicate.endswith(k) and (

@@ -7,6 +7,7 @@ per ``org:Post`` that links to the entity, standing on the page's day by the mod
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pyoxigraph as ox
@@ -26,6 +27,17 @@ TABLE_INCOMING = (ORG + "member", ORG + "organization", ORG + "postIn", ORG + "h
 
 class MembershipTables(StoreLookups):
     """The rows of the memberships, members and posts tables."""
+
+    def typed(self, node: Any, lang: str) -> Term:
+        """The term with its type beside it (``detail``: "Samtgemeinde" next to a Gemeinde of
+        the same name, "Kreisfreie Stadt" next to a Landkreis), from our ontology's classes."""
+        term = self.term(node, lang)
+        if term.kind != "iri" or not term.ours:
+            return term
+        ours = self.base + "ontology#"
+        names = sorted({self.label(q.object.value, lang) for q in self._quads(node, nn(RDF + "type"))
+                        if q.object.value.startswith(ours)}, key=sort_key)
+        return replace(term, detail=", ".join(names)) if names and not term.detail else term
 
     def _period(self, membership: ox.NamedNode) -> tuple[str | None, str | None]:
         start = end = None
@@ -80,7 +92,7 @@ class MembershipTables(StoreLookups):
                 standing=claim.standing(day) if day else "")
             key = (others[0].value, role_iri)
             grouped.setdefault(key, []).append((claim, detail))
-            terms.setdefault(key, (self.term(others[0], lang),
+            terms.setdefault(key, (self.typed(others[0], lang),
                                    self.term(role, lang) if role is not None else None))
         rows = []
         for key, pairs in grouped.items():
@@ -138,7 +150,7 @@ class MembershipTables(StoreLookups):
                 all_sources[ref.iri] = ref
             links.append(RegionLink(
                 region=self.term(nn(region), lang), kind=kind,
-                via=self.term(nn(via), lang) if via else None,
+                via=self.typed(nn(via), lang) if via else None,
                 periods=[(c.start, c.end) for c in statement.claims if c.dated],
                 sources=refs, exit=any(c.exit_reported for c in statement.claims),
                 standing=statement.standing(day) if day else ""))
