@@ -140,3 +140,11 @@ def test_look_alike_names_carry_their_type_and_hash_iris_land_on_their_part(clie
         assert f'id="{fragment}"' in html, fragment
     english = client.get("/id/region/hamburg?lang=en", headers={"Accept": "text/html"})
     assert re.search(r'</a> <span class="detail">[A-Za-z -]+</span>', english.get_data(as_text=True))
+
+
+def test_notes_appear_only_in_their_language_and_without_internal_codes(client):
+    de = client.get("/id/region/rheinland", headers={"Accept": "text/html"}).get_data(as_text=True)
+    en = client.get("/id/region/rheinland?lang=en",
+                    headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "exit reported" not in de and "RL_EXIT" not in de + en
+    assert "exit reported" in en  # the compilation's English note, on the English page

@@ -108,6 +108,10 @@ class Terms:
         yield self.q(entity, self.m(kind), node)
         yield self.typed(node, "PopulationFigure" if kind == "population" else "AreaFigure")
         yield self.label(node, f"{what} am {day}" + (f" ({de})" if basis != "area" else ""))
+        what_en = "Population" if kind == "population" else "Area (km²)"
+        day_en = f"{int(date[8:10])} {_MONTHS_EN[int(date[5:7]) - 1]} {date[:4]}"
+        yield self.label(node, f"{what_en} on {day_en}" + (f" ({en})" if basis != "area" else ""),
+                         "en")
         yield self.q(node, self.m("qualifier"), self.m("Exact"))
         yield self.q(node, self.m("value"), ox.Literal(value, datatype=DECIMAL))
         yield self.q(node, self.m("referenceDate"), ox.Literal(date, datatype=DATE))
@@ -258,7 +262,14 @@ def _membership(t: Terms, org: str, member: str, role: str, source: str,
     ]
 
 
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+#: the compilation's internal codes in its notes ("exit reported (RL_EXIT)"): not for readers
+_INTERNAL_CODE = re.compile(r"\s*\([A-Z][A-Z0-9]*_[A-Z0-9_]+\)")
+
+
 def _note(t: Terms, node: ox.NamedNode, text: str, lang: str = "en") -> Iterator[ox.Quad]:
+    text = _INTERNAL_CODE.sub("", text).strip()
     if text:
         yield t.q(node, COMMENT, ox.Literal(text, language=lang))
 

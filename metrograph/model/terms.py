@@ -20,6 +20,7 @@ class Term:
     datatype: str | None = None
     detail: str | None = None  # e.g. the value of a figure
     ours: bool = False
+    label_lang: str | None = None  #: the label's language where it is not the page's
 
 
 @dataclass

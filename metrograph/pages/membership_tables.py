@@ -13,7 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from metrograph.i18n.collation import sort_key
-from metrograph.model.labels import DCT, ORG, RDF, RDFS, TIME, pick
+from metrograph.model.labels import DCT, ORG, RDF, RDFS, TIME
 from metrograph.model.memberships import Claim, best_standing, claim_standing
 from metrograph.pages.entity_view import ClaimDetail, MembershipRow, RegionLink, SourceRef, Term
 from metrograph.pages.planner.kreis_map import KREIS_LINKS_QUERY, link_statements
@@ -78,7 +78,10 @@ class MembershipTables(StoreLookups):
                           key=lambda r: r.label)
             for ref in refs:
                 all_sources[ref.iri] = ref
-            note = pick(values.get(RDFS + "comment", []), lang)
+            # a note only in the page's language (the compilations' notes are English): a
+            # German page shows no English sentence
+            note = next((c for c in values.get(RDFS + "comment", [])
+                         if (c.language or lang) == lang), None)
             role_iri = role.value if role is not None else ""
             claim = Claim(m.value, iri if this_role == ORG + "organization" else others[0].value,
                           others[0].value if this_role == ORG + "organization" else iri, role_iri,

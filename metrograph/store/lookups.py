@@ -153,7 +153,10 @@ class StoreLookups:
             href = value if value.startswith(("http://", "https://")) else None
             return Term(value, self.label(value, lang) if value in TERM_LABELS else value,
                         href=href)
-        return Term(value, self.label(value, lang), href=path, ours=True)
+        literal = pick(self.labels(value), lang)
+        other = literal.language if literal is not None and literal.language not in {None, "",
+                                                                                   lang} else None
+        return Term(value, self.label(value, lang), href=path, ours=True, label_lang=other)
 
     def source_ref(self, iri: str, lang: str) -> SourceRef:
         labels = self.labels(iri)
