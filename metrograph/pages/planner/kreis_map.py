@@ -62,35 +62,6 @@ KREIS_LINKS_QUERY = ("SELECT * WHERE {\n  VALUES ?kreis { ?one }\n  {\n"
                      + KREIS_REGIONS_QUERY.strip() + "\n  }\n}")
 
 REGIONS_QUERY = """
-SELECT ?kreis ?region ?kind ?via (MIN(?s) AS ?start) (MIN(?e) AS ?end)
-       (GROUP_CONCAT(DISTINCT STRAFTER(STR(?source), "/source/"); separator=" ") AS ?sources)
-WHERE {
-  VALUES ?layer { mg:MetropolitanRegion mg:LeaderRegion }
-  ?region a ?layer .
-  {
-    ?m a org:Membership ; org:organization ?region ; org:member ?kreis ; org:role role:member .
-    ?kreis a/rdfs:subClassOf* mg:District .
-    OPTIONAL { ?m mg:membershipStatus mg:ExitReported . BIND ("exit" AS ?exit) }
-    BIND (COALESCE(?exit, "member") AS ?kind)
-  } UNION {
-    ?m a org:Membership ; org:organization ?region ; org:member ?via ; org:role role:member .
-    ?via mg:inDistrict ?kreis .
-    FILTER NOT EXISTS { ?m mg:membershipStatus mg:ExitReported }
-    BIND ("partial" AS ?kind)
-  } UNION {
-    ?m a mg:AreaInclusion ; mg:includedIn ?region ; mg:includedUnit ?kreis .
-    BIND ("area" AS ?kind)
-  }
-  ?m dct:source ?source .
-  OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYear|
-                                              time:inXSDgYearMonth) ?s }
-  OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYear|
-                                              time:inXSDgYearMonth) ?e }
-}
-GROUP BY ?kreis ?region ?kind ?via
-"""
-
-REGIONS_QUERY = """
 SELECT ?region ?layer (MIN(?de) AS ?label) (MIN(?en) AS ?labelEn)
        (GROUP_CONCAT(DISTINCT STR(?network); separator=" ") AS ?networks)
 WHERE {
