@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,6 +35,20 @@ def test_there_are_at_least_fifteen_documented_queries() -> None:
     for query in QUERIES.values():
         assert query.meta.get("title"), f"{query.path.name} has no '#+ title:'"
         assert query.meta.get("description"), f"{query.path.name} has no '#+ description:'"
+        assert query.meta.get("description-de"), f"{query.path.name} has no '#+ description-de:'"
+
+
+def test_each_page_shows_the_description_in_its_language(client) -> None:
+    query = QUERIES["41-network-members-on-date"]
+    def prose(path: str) -> str:  # the page without the query texts it shows as code
+        body = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+        return re.sub(r"<(pre|textarea|script)\b.*?</\1>", "", html.unescape(body), flags=re.DOTALL)
+
+    for path in ("/questions", "/questions/41-network-members-on-date", "/sparql"):
+        de, en = prose(path), prose(path + "?lang=en")
+        german, english = query.meta["description-de"], query.meta["description"]
+        assert german[:60] in de and english[:60] not in de, path
+        assert english[:60] in en and german[:60] not in en, path
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

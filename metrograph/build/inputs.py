@@ -76,7 +76,15 @@ class QueryFile:
 
     @property
     def description(self) -> str:
+        """The English description (``#+ description:``)."""
         return self.meta.get("description", "")
+
+    def description_in(self, lang: str) -> tuple[str, str]:
+        """The description in ``lang`` and the language it is in: ``#+ description-de:`` on
+        German pages, the English one otherwise (and where no German one is given)."""
+        if lang == "de" and self.meta.get("description-de"):
+            return self.meta["description-de"], "de"
+        return self.description, "en"
 
     @property
     def parameters(self) -> list[QueryParameter]:

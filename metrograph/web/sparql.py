@@ -274,12 +274,16 @@ def service_description(endpoint_url: str, engine: Engine, settings: dict[str, A
 
 # --- the query page -----------------------------------------------------------------------------
 
-def _examples(project_dir: str) -> list[dict[str, str]]:
+def _examples(project_dir: str, lang: str) -> list[dict[str, str]]:
     try:
         from metrograph.build.inputs import read_queries
 
-        return [{"name": q.name, "title": q.title, "description": q.description,
-                 "text": q.text} for q in read_queries(Path(project_dir))]
+        examples = []
+        for q in read_queries(Path(project_dir)):
+            description, description_lang = q.description_in(lang)
+            examples.append({"name": q.name, "title": q.title, "description": description,
+                             "description_lang": description_lang, "text": q.text})
+        return examples
     except (ImportError, OSError, DataError) as exc:
         current_app.logger.warning("example queries unavailable: %s", exc)
         return []
@@ -297,7 +301,7 @@ def _page(query: str, autorun: bool) -> Response:
         endpoint=url_for("sparql.endpoint"),
         query=query,
         autorun=autorun,
-        examples=_examples(settings["project_dir"]),
+        examples=_examples(settings["project_dir"], lang),
         release_id=state.release.id,
         limits={
             "timeout": f"{settings['query_timeout']:g}",

@@ -305,7 +305,9 @@ def questions_page() -> Response:
     items = []
     for query in _queries().values():
         de, en = views_questions.split_title(query.title)
-        items.append({"name": query.name, "de": de, "en": en, "description": query.description,
+        description, description_lang = query.description_in(_language())
+        items.append({"name": query.name, "de": de, "en": en, "description": description,
+                      "description_lang": description_lang,
                       "parameters": [p.name for p in query.parameters]})
     return _page("questions.html", items=items)
 
