@@ -148,3 +148,18 @@ def test_notes_appear_only_in_their_language_and_without_internal_codes(client):
                     headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "exit reported" not in de and "RL_EXIT" not in de + en
     assert "exit reported" in en  # the compilation's English note, on the English page
+
+
+def test_a_long_link_list_can_be_narrowed_to_one_type(client):
+    inside = "https://w3id.org/metrograph/ontology#inDistrict"
+    page = client.get("/id/kreis/03358", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'class="type-filter"' in page
+    gemeinde = "https://w3id.org/metrograph/ontology#Municipality"
+    narrowed = client.get("/id/kreis/03358", query_string={"rel": inside, "type": gemeinde},
+                          headers={"Accept": "text/html"}).get_data(as_text=True)
+    group = narrowed.split('class="type-filter"', 1)[1].split("</section>", 1)[0]
+    assert "<strong>Gemeinde (" in group
+    assert 'class="detail">Gemeinde</span>' in group
+    assert 'class="detail">Gemeindeverband</span>' not in group
+    bad = client.get("/id/kreis/03358?rel=x&type=not%20an%20iri", headers={"Accept": "text/html"})
+    assert bad.status_code == 400 and b"type" in bad.data

@@ -48,6 +48,8 @@ PAGE_SIZE = 50
 #: Groups up to this size are sorted by label; larger ones come in the store's index order
 #: (stable for an immutable release; sorting tens of thousands of IRIs costs seconds).
 SORT_BY_LABEL_MAX = 5000
+#: Lists longer than this offer a filter by the type of the linking resources.
+TYPE_FILTER_FROM = 10
 
 
 class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
@@ -76,7 +78,8 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
         return " ".join(parts) or None
 
     def view(self, iri: str, lang: str = "de", date: str | None = None,
-             page: int = 1, page_predicate: str | None = None) -> EntityView:
+             page: int = 1, page_predicate: str | None = None,
+             page_type: str | None = None) -> EntityView:
         kind = self.kind(iri) or "entity"
         path = path_for_iri(self.base, iri) or "/"
         node = nn(iri)
@@ -140,7 +143,9 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
             if predicate in TABLE_INCOMING:
                 continue
             this_page = page if page_predicate in {None, predicate} else 1
-            view.incoming.append(self._incoming_group(iri, predicate, count, this_page, lang))
+            narrowed = page_type if page_predicate == predicate else None
+            view.incoming.append(self._incoming_group(iri, predicate, count, this_page, lang,
+                                                      narrowed))
 
         # memberships and posts
         view.memberships = self._membership_rows(iri, ORG + "member", ORG + "organization",
@@ -182,8 +187,23 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
                     out.append(("Wikidata", qid, "https://www.wikidata.org/wiki/" + qid))
         return out
 
+    def _link_types(self, iri: str, predicate: str, lang: str) -> list[tuple[str, str, int]]:
+        """How many resources of each of our classes link here by ``predicate`` (for the type
+        filter of a long list), when they are of more than one."""
+        rows = self._select(
+            "SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o . ?s a ?t "
+            "FILTER(STRSTARTS(STR(?t), ?ours)) } GROUP BY ?t",
+            p=nn(predicate), o=nn(iri), ours=ox.Literal(self.base + "ontology#"))
+        types = [(r["t"].value, self.label(r["t"].value, lang), int(r["n"].value)) for r in rows]
+        return sorted(types, key=lambda t: sort_key(t[1])) if len(types) > 1 else []
+
     def _incoming_group(self, iri: str, predicate: str, count: int, page: int,
-                        lang: str) -> Group:
+                        lang: str, type_filter: str | None = None) -> Group:
+        types = self._link_types(iri, predicate, lang) if count > TYPE_FILTER_FROM else []
+        if type_filter is not None:
+            count = next((n for t, _, n in types if t == type_filter), 0)
+        typed = " ?s a ?t ." if type_filter is not None else ""
+        bound = {"t": nn(type_filter)} if type_filter is not None else {}
         pages = max(1, -(-count // PAGE_SIZE))
         page = min(max(1, page), pages)
         offset = (page - 1) * PAGE_SIZE
@@ -192,18 +212,18 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
             # expression over an aggregate's alias
             # all of them, put in German order here (i18n/collation.py), then the page's slice
             rows = self._select(
-                "SELECT ?s ?label WHERE { { SELECT ?s (MIN(?l) AS ?label) WHERE { ?s ?p ?o "
-                "FILTER(isIRI(?s)) OPTIONAL { ?s rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "
-                "?lang) || LANG(?l) = 'de') } } GROUP BY ?s } }",
-                p=nn(predicate), o=nn(iri), lang=ox.Literal(lang))
+                "SELECT ?s ?label WHERE { { SELECT ?s (MIN(?l) AS ?label) WHERE { ?s ?p ?o ."
+                + typed + " FILTER(isIRI(?s)) OPTIONAL { ?s rdfs:label ?l FILTER(LANGMATCHES("
+                "LANG(?l), ?lang) || LANG(?l) = 'de') } } GROUP BY ?s } }",
+                p=nn(predicate), o=nn(iri), lang=ox.Literal(lang), **bound)
             rows.sort(key=lambda r: (sort_key(r["label"].value if r["label"] else ""),
                                      r["s"].value))
             rows = rows[offset:offset + PAGE_SIZE]
         else:
             # index order: stable for an immutable release, and no string decoding
-            rows = self._select(f"SELECT ?s WHERE {{ ?s ?p ?o }} "
+            rows = self._select(f"SELECT ?s WHERE {{ ?s ?p ?o .{typed} }} "
                                 f"LIMIT {PAGE_SIZE} OFFSET {offset}",
-                                p=nn(predicate), o=nn(iri))
+                                p=nn(predicate), o=nn(iri), **bound)
         statements = []
         for row in rows:
             term = self.typed(row["s"], lang)
@@ -217,7 +237,8 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
         else:
             label = phrase(lang, "links_here_as", label=self.predicate_label(predicate, lang))
         return Group(predicate, label, statements, total=count, page=page, pages=pages,
-                     predicate_href=path_for_iri(self.base, predicate))
+                     predicate_href=path_for_iri(self.base, predicate), types=types,
+                     type_filter=type_filter)
 
     def page_query(self, iri: str, kind: str) -> str:
         """The SPARQL behind the page (opened on /sparql by the "query this" link)."""

@@ -27,6 +27,9 @@ class Group:
     page: int = 1
     pages: int = 1
     predicate_href: str | None = None
+    #: (class IRI, label, count) of the linking resources' types, when they are of several
+    types: list[tuple[str, str, int]] = field(default_factory=list)
+    type_filter: str | None = None  #: the type the list is narrowed to
 
 
 @dataclass

@@ -23,7 +23,7 @@ from metrograph.i18n.text import PAGES as TEXT
 from metrograph.model.iri_paths import BadPath, iri_for_path, path_for_iri
 from metrograph.model.validity import parse_day
 from metrograph.pages.entity_page import PAGE_SIZE, Resources
-from metrograph.pages.params import whole_number
+from metrograph.pages.params import checked_iri, whole_number
 from metrograph.pages.rdf_description import DOCUMENT_FORMATS
 from metrograph.pages.schema_org import schema_json
 from metrograph.release import folders
@@ -158,8 +158,11 @@ def _document_response(iri: str, path: str, ext: str, negotiated: bool) -> Respo
     date = _date() if ext == "html" else None
     page = _page() if ext == "html" else 1
     rel = request.args.get("rel") if ext == "html" else None
+    kind = request.args.get("type") if ext == "html" else None
+    if kind is not None:
+        kind = checked_iri(kind, "type")
     etag = cache_key_digest(state.release.id, "resource", iri, ext, lang, date, page, rel,
-                            negotiated)
+                            kind, negotiated)
     vary = ["Accept"] if negotiated else []
     if ext == "html" and "lang" not in request.args:
         vary.append("Accept-Language")
@@ -167,7 +170,7 @@ def _document_response(iri: str, path: str, ext: str, negotiated: bool) -> Respo
     def build() -> Response:
         res = resources()
         if ext == "html":
-            body = _html(res, iri, path, lang or "de", date, page, rel)
+            body = _html(res, iri, path, lang or "de", date, page, rel, kind)
             response = Response(body, content_type="text/html; charset=utf-8")
         else:
             media = DOCUMENT_FORMATS[ext]
@@ -185,16 +188,16 @@ def _document_response(iri: str, path: str, ext: str, negotiated: bool) -> Respo
 
 
 def _page_url(path: str, **changes: Any) -> str:
-    args = {k: v for k, v in request.args.items() if k in {"lang", "date", "page", "rel"}}
+    args = {k: v for k, v in request.args.items() if k in {"lang", "date", "page", "rel", "type"}}
     args.update({k: v for k, v in changes.items()})
     args = {k: v for k, v in args.items() if v not in (None, "")}
     return path + ("?" + urlencode(args) if args else "")
 
 
 def _html(res: Resources, iri: str, path: str, lang: str, date: str | None, page: int,
-          rel: str | None) -> str:
+          rel: str | None, link_type: str | None = None) -> str:
     kind = res.kind(iri)
-    view = res.view(iri, lang, date, page, rel)
+    view = res.view(iri, lang, date, page, rel, link_type)
     common = _common(lang, path)
     formats = [(FORMAT_NAMES[ext], f"{path}.{ext}", DOCUMENT_FORMATS[ext])
                for ext in DOCUMENT_FORMATS if ext != "html"]
@@ -209,7 +212,7 @@ def _html(res: Resources, iri: str, path: str, lang: str, date: str | None, page
 
 
 def _common(lang: str, path: str) -> dict[str, Any]:
-    return page_layout(lang, path, ("date", "page", "rel"))
+    return page_layout(lang, path, ("date", "page", "rel", "type"))
 
 
 # --- routes ------------------------------------------------------------------------------------
