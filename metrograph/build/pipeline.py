@@ -19,14 +19,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from metrograph.build import query_catalogue
-from metrograph.build import rdfize
-from metrograph.build import self_description
 from metrograph.build import inputs as sources
-from metrograph.release import folders as store
-from metrograph.build import shacl_gate
-from metrograph.model import namespaces as ns
+from metrograph.build import query_catalogue, rdfize, self_description, shacl_gate
 from metrograph.errors import DataError, ValidationFailed
+from metrograph.model import namespaces as ns
+from metrograph.release import folders as store
 
 Progress = Callable[[str], None]
 DCT = "http://purl.org/dc/terms/"

@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from metrograph.build.converters import RDF_TYPE, Context, converter
-from metrograph.build.inputs import Table
 from metrograph.build.curated_tables import interval_quads, slug_of
+from metrograph.build.inputs import Table
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -43,12 +43,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from metrograph.build import dumps as dumps_mod
-from metrograph.model import namespaces as ns
-from metrograph.store import label_search as search
-from metrograph.build import search_index
-from metrograph.build import inputs
+from metrograph.build import inputs, search_index
 from metrograph.errors import DataError
+from metrograph.model import namespaces as ns
 from metrograph.model.namespaces import SCHEMA, SD, SH, VOID
+from metrograph.store import label_search as search
 
 __all__ = ["Statistics", "dcat_graph", "sparql_examples_graph", "statistics", "void_graph",
            "write_release_files"]

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 
 from metrograph.model.validity import covers
 
-__all__ = ["CLAIMS", "CLAIM_PATTERN", "FRAGMENTS", "MEMBER_STANDINGS", "STANDINGS",
-           "STANDING_BIND", "STANDING_RANK", "Claim", "Statement", "best_standing",
+__all__ = ["CLAIMS", "CLAIM_PATTERN", "DAY_BIND", "FRAGMENTS", "MEMBER_STANDINGS", "STANDINGS",
+           "STANDING_BIND", "STANDING_OF_BEST", "STANDING_RANK", "Claim", "Statement", "best_standing",
            "claim_standing", "source_order", "standing_in", "statements", "today"]
 
 #: Standings from best to worst; a statement takes the best of its claims'.
@@ -117,6 +117,17 @@ class Statement:
     def sources(self) -> list[tuple[str, str | None]]:
         return sorted({source for claim in self.claims for source in claim.sources},
                       key=source_order)
+
+    @property
+    def exit_reported(self) -> bool:
+        return any(claim.exit_reported for claim in self.claims)
+
+    @property
+    def span(self) -> tuple[str | None, str | None]:
+        """The earliest start and the latest end its claims give (None where none gives one)."""
+        starts = [c.start for c in self.claims if c.start]
+        ends = [c.end for c in self.claims if c.end]
+        return (min(starts) if starts else None), (max(ends) if ends else None)
 
     def segments(self, now: str | None = None) -> list[tuple[str, str]]:
         """The standing as a step function of the day: ``[(first day, standing), …]``, each
@@ -201,6 +212,11 @@ BIND (COALESCE(?status = mg:ExitReported, false) AS ?exit)"""
 #: for the map's links).
 CLAIMS = "{ SELECT * WHERE {\n" + CLAIM_PATTERN + "\n} }"
 
+#: Binds ?today and ?d, the day a query asks about: its ?day parameter, or today without one.
+DAY_BIND = """\
+BIND (SUBSTR(STR(NOW()), 1, 10) AS ?today)
+BIND (COALESCE(STR(?day), ?today) AS ?d)"""
+
 #: Binds ?standing of the claim row on day ?d (a "YYYY-MM-DD" string), today being ?today.
 STANDING_BIND = """\
 BIND (IF(BOUND(?start) || BOUND(?end),
@@ -216,8 +232,14 @@ STANDING_RANK = """\
 BIND (IF(?standing = "valid", 0, IF(?standing = "exit", 1, IF(?standing = "attested", 2,
       IF(?standing = "undated", 3, 4)))) AS ?rank)"""
 
+#: Binds ?standing back from ?best, a statement's MIN(?rank).
+STANDING_OF_BEST = """\
+BIND (IF(?best = 0, "valid", IF(?best = 1, "exit", IF(?best = 2, "attested",
+      IF(?best = 3, "undated", "outside")))) AS ?standing)"""
+
 #: The fragments a catalogue query includes with a line ``#include <name>``
 #: (:func:`metrograph.build.inputs.read_query` writes them in, so every query stays runnable
 #: as it is shown).
-FRAGMENTS = {"membership-claims": CLAIMS, "standing-on-day": STANDING_BIND,
-             "standing-rank": STANDING_RANK}
+FRAGMENTS = {"day-or-today": DAY_BIND, "membership-claims": CLAIMS,
+             "standing-on-day": STANDING_BIND, "standing-rank": STANDING_RANK,
+             "standing-of-best": STANDING_OF_BEST}

@@ -7,6 +7,7 @@ per ``org:Post`` that links to the entity, standing on the page's day by the mod
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -14,7 +15,7 @@ import pyoxigraph as ox
 
 from metrograph.i18n.collation import sort_key
 from metrograph.model.labels import DCT, ORG, RDF, RDFS, TIME
-from metrograph.model.memberships import Claim, best_standing, claim_standing
+from metrograph.model.memberships import Claim, Statement, claim_standing, source_order
 from metrograph.pages.entity_view import ClaimDetail, MembershipRow, RegionLink, SourceRef, Term
 from metrograph.pages.planner.kreis_map import KREIS_LINKS_QUERY, link_statements
 from metrograph.store.lookups import StoreLookups, nn
@@ -39,6 +40,21 @@ class MembershipTables(StoreLookups):
                         if q.object.value.startswith(ours)}, key=sort_key)
         return replace(term, detail=", ".join(names)) if names and not term.detail else term
 
+    def _values(self, node: Any) -> dict[str, list[Any]]:
+        """The node's objects by predicate IRI."""
+        values: dict[str, list[Any]] = {}
+        for v in self._quads(node):
+            values.setdefault(v.predicate.value, []).append(v.object)
+        return values
+
+    def _refs(self, sources: Iterable[str], lang: str,
+              all_sources: dict[str, SourceRef]) -> list[SourceRef]:
+        """References to these sources (by label), noted among the page's sources too."""
+        refs = sorted((self.source_ref(iri, lang) for iri in sources), key=lambda r: r.label)
+        for ref in refs:
+            all_sources[ref.iri] = ref
+        return refs
+
     def _period(self, membership: ox.NamedNode) -> tuple[str | None, str | None]:
         start = end = None
         for q in self._quads(membership, nn(ORG + "memberDuring")):
@@ -62,9 +78,7 @@ class MembershipTables(StoreLookups):
         terms: dict[tuple[str, str], tuple[Term, Term | None]] = {}
         for q in self._quads(None, nn(this_role), nn(iri)):
             m = q.subject
-            values: dict[str, list[Any]] = {}
-            for v in self._quads(m):
-                values.setdefault(v.predicate.value, []).append(v.object)
+            values = self._values(m)
             if nn(ORG + "Membership") not in values.get(RDF + "type", []):
                 continue
             others = values.get(other_role, [])
@@ -74,10 +88,7 @@ class MembershipTables(StoreLookups):
             role = values.get(ORG + "role", [None])[0]
             status = values.get(self.base + "ontology#membershipStatus", [None])[0]
             confidence = values.get(self.base + "ontology#confidence", [None])[0]
-            refs = sorted((self.source_ref(s.value, lang) for s in values.get(DCT + "source", [])),
-                          key=lambda r: r.label)
-            for ref in refs:
-                all_sources[ref.iri] = ref
+            refs = self._refs((s.value for s in values.get(DCT + "source", [])), lang, all_sources)
             # a note only in the page's language (the compilations' notes are English): a
             # German page shows no English sentence
             note = next((c for c in values.get(RDFS + "comment", [])
@@ -86,7 +97,7 @@ class MembershipTables(StoreLookups):
             claim = Claim(m.value, iri if this_role == ORG + "organization" else others[0].value,
                           others[0].value if this_role == ORG + "organization" else iri, role_iri,
                           start, end, status is not None and status.value.endswith("#ExitReported"),
-                          tuple(sorted((r.iri, r.date) for r in refs)))
+                          tuple(sorted(((r.iri, r.date) for r in refs), key=source_order)))
             detail = ClaimDetail(
                 claim=self.term(m, lang), start=start, end=end,
                 status=self.term(status, lang) if status is not None else None,
@@ -101,7 +112,10 @@ class MembershipTables(StoreLookups):
         for key, pairs in grouped.items():
             pairs.sort(key=lambda pair: (pair[0].start or "", pair[0].iri))
             other, role = terms[key]
-            standing = best_standing(c.standing(day) for c, _ in pairs) if day else ""
+            first = pairs[0][0]
+            statement = Statement(first.organisation, first.member, first.role,
+                                  [c for c, _ in pairs])
+            standing = statement.standing(day) if day else ""
             rows.append(MembershipRow(other, role, [d for _, d in pairs], standing))
         rows.sort(key=lambda r: (sort_key(r.other.label), r.claims[0].start or "",
                                  r.membership.value))
@@ -116,15 +130,10 @@ class MembershipTables(StoreLookups):
         posts = [(q.subject, "held") for q in self._quads(None, nn(ORG + "postIn"), node)]
         posts += [(q.subject, "org") for q in self._quads(None, nn(ORG + "heldBy"), node)]
         for post, show in posts:
-            values: dict[str, list[Any]] = {}
-            for v in self._quads(post):
-                values.setdefault(v.predicate.value, []).append(v.object)
+            values = self._values(post)
             start, end = self._period(post)
             role = values.get(ORG + "role", [None])[0]
-            refs = sorted((self.source_ref(s.value, lang) for s in values.get(DCT + "source", [])),
-                          key=lambda r: r.label)
-            for ref in refs:
-                all_sources[ref.iri] = ref
+            refs = self._refs((s.value for s in values.get(DCT + "source", [])), lang, all_sources)
             standing = claim_standing(start, end, False, (r.date for r in refs), day) if day else ""
             others = values.get(ORG + "heldBy" if show == "held" else ORG + "postIn", []) or [
                 None]
@@ -147,15 +156,12 @@ class MembershipTables(StoreLookups):
                 for row in self._select(KREIS_LINKS_QUERY, one=nn(iri))]
         links = []
         for (_kreis, region, kind, via), statement in link_statements(rows):
-            refs = sorted((self.source_ref(src, lang) for src, _ in statement.sources()),
-                          key=lambda r: r.label)
-            for ref in refs:
-                all_sources[ref.iri] = ref
+            refs = self._refs((src for src, _ in statement.sources()), lang, all_sources)
             links.append(RegionLink(
                 region=self.term(nn(region), lang), kind=kind,
                 via=self.typed(nn(via), lang) if via else None,
                 periods=[(c.start, c.end) for c in statement.claims if c.dated],
-                sources=refs, exit=any(c.exit_reported for c in statement.claims),
+                sources=refs, exit=statement.exit_reported,
                 standing=statement.standing(day) if day else ""))
         links.sort(key=lambda link: (sort_key(link.region.label), link.kind,
                                      sort_key(link.via.label if link.via else "")))

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from metrograph.errors import BadRequest
-from metrograph.model.memberships import CLAIMS, Statement, standing_in
+from metrograph.model.memberships import CLAIMS, standing_in
 from metrograph.pages.params import whole_number
-from metrograph.pages.planner.rows import Runner, claim_of, value
+from metrograph.pages.planner.rows import Runner, statements_by, value
 
 #: Our ontology's namespace, relative to the base.
 MG = "ontology#"
@@ -92,25 +92,19 @@ def graph_data(run: Runner, base: str) -> dict[str, Any]:
         label = value(row, "label") or iri.rsplit("/", 1)[-1]
         nodes[iri] = {"id": iri, "label": label, "labelEn": value(row, "labelEn") or label,
                       "kind": _kind((value(row, "types") or "").split(), base)}
-    claims: dict[tuple[str, str, str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
-        lambda: defaultdict(list))
-    for row in run(EDGES_QUERY):
-        key = (value(row, "organisation") or "", value(row, "member") or "",
-               value(row, "role") or "", value(row, "kind") or "")
-        claims[key][value(row, "m") or ""].append(row)
     edges = []
-    for (organisation, member, role, kind), by_claim in claims.items():
-        statement = Statement(organisation, member, role, [
-            claim_of(m, organisation, member, role, rows) for m, rows in sorted(by_claim.items())])
+    for (organisation, member, role, kind), statement in statements_by(
+            run(EDGES_QUERY),
+            lambda row: (value(row, "organisation") or "", value(row, "member") or "",
+                         value(row, "role") or "", value(row, "kind") or ""),
+            lambda key, _row: key[:3]):
         de, en = roles.get(role, (None, None))
         local = role.rsplit("/", 1)[-1]
-        starts = [c.start for c in statement.claims if c.start]
-        ends = [c.end for c in statement.claims if c.end]
+        start, end = statement.span
         edges.append({
             "source": member, "target": organisation, "kind": kind, "role": role,
             "roleLabel": de or local, "roleLabelEn": en or de or local,
-            "start": min(starts) if starts else None, "end": max(ends) if ends else None,
-            "exit": any(c.exit_reported for c in statement.claims),
+            "start": start, "end": end, "exit": statement.exit_reported,
             "sources": sorted({src.rsplit("/", 1)[-1] for src, _ in statement.sources()}),
             "segments": statement.segments(),
         })

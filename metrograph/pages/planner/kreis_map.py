@@ -8,7 +8,7 @@ from typing import Any
 
 from metrograph.model.geometry import parse_wkt, simplify
 from metrograph.model.memberships import CLAIMS, Statement, standing_in
-from metrograph.pages.planner.rows import Rows, Runner, claim_of, value
+from metrograph.pages.planner.rows import Rows, Runner, statements_by, value
 
 #: Colour-blind-friendlier qualitative palette (enough for the twelve regions).
 PALETTE = ("#1f77b4", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d",
@@ -125,21 +125,10 @@ def _number(text: str | None) -> float | None:
 def link_statements(rows: Rows) -> list[tuple[tuple[str, str, str, str], Statement]]:
     """The claim rows grouped: one statement per Kreis, region, kind and (for "partial") the
     member Gemeinde, its claims with all their sources."""
-    claims: dict[tuple[str, str, str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
-        lambda: defaultdict(list))
-    for row in rows:
-        key = (value(row, "kreis") or "", value(row, "region") or "", value(row, "kind") or "",
-               value(row, "via") or "")
-        claims[key][value(row, "m") or ""].append(row)
-    out = []
-    for key, by_claim in sorted(claims.items()):
-        kreis, region, _kind, via = key
-        member = via or kreis
-        statement = Statement(region, member, "member", [
-            claim_of(m, region, member, "member", claim_rows)
-            for m, claim_rows in sorted(by_claim.items())])
-        out.append((key, statement))
-    return out
+    return statements_by(
+        rows, lambda row: (value(row, "kreis") or "", value(row, "region") or "",
+                           value(row, "kind") or "", value(row, "via") or ""),
+        lambda key, _row: (key[1], key[3] or key[0], "member"))
 
 
 def map_data(run: Runner, base: str) -> dict[str, Any]:
@@ -176,10 +165,8 @@ def map_data(run: Runner, base: str) -> dict[str, Any]:
                 for r in run(NETWORKS_QUERY)]
     links: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for (kreis, region, kind, via), statement in link_statements(run(KREIS_REGIONS_QUERY)):
-        starts = [c.start for c in statement.claims if c.start]
-        ends = [c.end for c in statement.claims if c.end]
-        link = {"region": region, "kind": kind,
-                "start": min(starts) if starts else None, "end": max(ends) if ends else None,
+        start, end = statement.span
+        link = {"region": region, "kind": kind, "start": start, "end": end,
                 "sources": sorted({src.rsplit("/", 1)[-1] for src, _ in statement.sources()}),
                 "segments": statement.segments()}
         if via:

@@ -3,11 +3,10 @@ or the dates of the sources attesting them, and their standing through time), po
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from metrograph.model.memberships import CLAIMS, Statement
-from metrograph.pages.planner.rows import Runner, claim_of, value
+from metrograph.model.memberships import CLAIMS
+from metrograph.pages.planner.rows import Runner, statements_by, value
 
 #: The membership claims of ?subject, either side, one row per claim and source. (?subject is
 #: compared at the top: a substituted variable is not visible inside the union's groups on a
@@ -75,30 +74,22 @@ def timeline_data(run: Runner, subject: Any, graph: dict[str, Any],
     events of one organisation or member; ``subject`` is a pyoxigraph NamedNode."""
     bound = {"subject": subject}
     names = graph["nodes"]
-    grouped: dict[tuple[str, str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
-        lambda: defaultdict(list))
-    for r in run(TIMELINE_MEMBERSHIPS_QUERY, bound):
-        key = (value(r, "other") or "", value(r, "direction") or "", value(r, "role") or "")
-        grouped[key][value(r, "m") or ""].append(r)
     memberships = []
-    for (other, direction, role), by_claim in grouped.items():
-        claims = []
-        for m, claim_rows in sorted(by_claim.items()):
-            first = claim_rows[0]
-            claims.append(claim_of(m, value(first, "organisation") or "",
-                                   value(first, "member") or "", role, claim_rows))
-        statement = Statement(claims[0].organisation, claims[0].member, role, claims)
+    for (other, direction, role), statement in statements_by(
+            run(TIMELINE_MEMBERSHIPS_QUERY, bound),
+            lambda r: (value(r, "other") or "", value(r, "direction") or "", value(r, "role") or ""),
+            lambda key, r: (value(r, "organisation") or "", value(r, "member") or "", key[2])):
         attested = []
         for src, date in statement.sources():
             info = sources.get(src, {})
             attested.append({"source": src, "label": info.get("label") or src.rsplit("/", 1)[-1],
                              "date": date})
         attested.sort(key=lambda a: (a["date"] or "9999", a["label"]))
-        periods = [[c.start, c.end] for c in claims if c.dated]
+        periods = [[c.start, c.end] for c in statement.claims if c.dated]
         memberships.append({
             "other": other, "label": names.get(other, {}).get("label", other.rsplit("/", 1)[-1]),
             "direction": direction, "role": role, "roleLabel": role.rsplit("/", 1)[-1],
-            "kind": "exit" if any(c.exit_reported for c in claims) else "membership",
+            "kind": "exit" if statement.exit_reported else "membership",
             "start": periods[0][0] if periods else None, "end": periods[0][1] if periods else None,
             "periods": periods, "attested": attested, "segments": statement.segments()})
     memberships.sort(key=lambda m: (m["direction"], m["role"] or "", m["label"], m["start"] or ""))
