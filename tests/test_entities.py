@@ -133,6 +133,10 @@ def test_look_alike_names_carry_their_type_and_hash_iris_land_on_their_part(clie
     # "Ahlden" is both a Samtgemeinde (Gemeindeverband) and, as "Ahlden (Aller)", a Gemeinde
     assert re.search(r'>Ahlden</a> <span class="detail">Gemeindeverband</span>', html)
     assert re.search(r'>Ahlden \(Aller\), Flecken</a> <span class="detail">Gemeinde</span>', html)
+    # in the region links the type is said once, after the name
+    links = html.split('id="table-region-links"', 1)[1].split("</table>", 1)[0]
+    assert re.search(r'\(über <a href="/id/gemeindeverband/[^"]+">Ahlden</a> '
+                     r'<span class="detail">Gemeindeverband</span>\)', links)
     # the page's own hash IRIs (its figures) are anchors on their rows, its geometry the map
     hashes = set(re.findall(r'href="/id/kreis/03358#([^"]+)"', html))
     assert {"area-2023-12-31"} <= hashes and 'id="geometry"' in html

@@ -106,11 +106,6 @@ class RegionLink:
     exit: bool = False
     standing: str = ""  #: on the page's day, "" when the page shows all times
 
-    @property
-    def via_kind(self) -> str:
-        """What the member in between is ("gemeinde", "gemeindeverband"), by its IRI."""
-        return self.via.value.rsplit("/", 2)[-2] if self.via else ""
-
 
 @dataclass
 class EntityView:
