@@ -130,6 +130,10 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         ) from exc
 
 
+#: the names of the backends in :data:`metrograph.store.backends.BACKENDS`
+BACKEND_NAMES = ("embedded", "remote")
+
+
 def load(overrides: Mapping[str, Any] | None = None,
          environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Resolve every setting: explicit overrides, then environment, then default."""
@@ -145,8 +149,8 @@ def load(overrides: Mapping[str, Any] | None = None,
         else:
             raw = environ.get(ENV_PREFIX + setting.name.upper(), setting.default)
         values[setting.name] = _coerce(setting, raw)
-    if values["backend"] not in {"embedded", "remote"}:
-        raise ConfigError(f"{ENV_PREFIX}BACKEND must be 'embedded' or 'remote', not "
+    if values["backend"] not in BACKEND_NAMES:
+        raise ConfigError(f"{ENV_PREFIX}BACKEND must be one of {', '.join(BACKEND_NAMES)}, not "
                           f"{values['backend']!r}")
     if values["backend"] == "remote" and not values["remote_query_url"]:
         raise ConfigError(f"{ENV_PREFIX}BACKEND=remote needs {ENV_PREFIX}REMOTE_QUERY_URL "

@@ -100,7 +100,7 @@ def _triples(body: bytes, fmt: ox.RdfFormat) -> set[tuple]:
 def test_the_store_holds_every_graph_of_the_release(remote_app, release):
     state = remote_app.extensions["metrograph"]
     assert state.release.id == release.id
-    live = remote.read_live(state.remote)
+    live = remote.read_live(state.backend.store)
     assert live is not None and live.release_id == release.id
     admin = publish.Admin(state.settings)
     expected = publish.release_graphs(release)

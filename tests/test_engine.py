@@ -47,14 +47,14 @@ def engine(var_dir):
 
 
 def pids(engine: Engine) -> set[int]:
-    pool = engine._get_pool()
+    pool = engine.runner._get_pool()
     with pool._lock:
         return {w.process.pid for w in pool.workers}
 
 
 def wait_full(engine: Engine) -> None:
     """Until every query process, the working ones and the loaded spares, is ready."""
-    wanted = engine.size + engine.express + engine.spares
+    wanted = engine.runner.size + engine.runner.express_workers + engine.runner.spares
     deadline = time.monotonic() + 60
     while len(pids(engine)) < wanted and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -224,7 +224,7 @@ def test_worker_killed_from_outside_is_replaced(var_dir):
     single = new_engine(var_dir, query_workers=1, query_spares=0, express_workers=0)
     try:
         single.execute("ASK {} # warm")
-        pool = single._get_pool()
+        pool = single.runner._get_pool()
         (worker,) = pool.workers
         os.kill(worker.process.pid, 9)
         worker.process.wait(10)
@@ -238,7 +238,7 @@ def test_workers_have_no_network(engine):
     checks let none through (tests/test_sparql_lexer.py), so the wall is inspected instead: a
     query process sits in a network namespace of its own whose only interface is a loopback
     that is down, so it can connect to nothing, 127.0.0.1 included."""
-    pool = engine._get_pool()
+    pool = engine.runner._get_pool()
     worker = pool.idle["general"].get(timeout=30)  # started and reported how it sits
     try:
         if not worker.isolated:
@@ -260,7 +260,7 @@ def test_a_loaded_spare_takes_over_from_a_killed_worker_at_once(var_dir):
     engine = new_engine(var_dir, query_timeout=1.0, query_workers=1, query_spares=1)
     try:
         wait_full(engine)
-        pool = engine._get_pool()
+        pool = engine.runner._get_pool()
         [spare] = list(pool.spare.queue)
         with pytest.raises(ServiceUnavailable):
             engine.execute(CARTESIAN)
@@ -275,7 +275,7 @@ def test_a_loaded_spare_takes_over_from_a_killed_worker_at_once(var_dir):
 def test_query_processes_are_forked_from_one_template_holding_the_store(engine):
     """Workers are children of the template process (loaded once), not fresh interpreters."""
     wait_full(engine)
-    template_pid = engine._get_pool()._template.process.pid
+    template_pid = engine.runner._get_pool()._template.process.pid
     for pid in pids(engine):
         stat = Path(f"/proc/{pid}/stat").read_text()
         parent = int(stat.rsplit(")", 1)[1].split()[1])
@@ -303,14 +303,14 @@ def test_a_light_query_over_its_express_budget_finishes_in_the_general_lane(var_
     engine = new_engine(var_dir, express_workers=1, express_budget=0.2, query_timeout=30.0)
     try:
         wait_full(engine)
-        express_before = {w.process.pid for w in engine._get_pool().idle["express"].queue}
+        express_before = {w.process.pid for w in engine.runner._get_pool().idle["express"].queue}
         slow_but_light = ("SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . "
                           "FILTER(CONCAT(STR(?c), STR(?f)) = 'none') } LIMIT 1")
         assert protocol.is_light(slow_but_light)
         result = json.loads(engine.execute(slow_but_light).body)
         assert result["results"]["bindings"] == []
         wait_full(engine)
-        express_after = {w.process.pid for w in engine._get_pool().idle["express"].queue}
+        express_after = {w.process.pid for w in engine.runner._get_pool().idle["express"].queue}
         assert express_before and not express_before & express_after  # stopped and replaced
     finally:
         engine.close()

@@ -55,7 +55,7 @@ def test_disk_store_gives_the_same_answers(disk_app, release: folders.Release, s
 
 
 def test_disk_query_processes_read_the_store(disk_app, release: folders.Release) -> None:
-    pool = disk_app.extensions["metrograph"].engine._get_pool()
+    pool = disk_app.extensions["metrograph"].engine.runner._get_pool()
     with pool._lock:
         workers = [w.process.pid for w in pool.workers]
     assert workers

@@ -19,8 +19,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from metrograph.errors import Forbidden, MetrographError, NotFound
-from metrograph.store import remote as remote_mod
+from metrograph.errors import Forbidden, NotFound
 
 bp = Blueprint("ops", __name__)
 _counts: Counter[tuple[str, int]] = Counter()
@@ -39,14 +38,9 @@ def healthz() -> Response:
 @bp.route("/readyz", methods=["GET", "HEAD"])
 def readyz() -> Response:
     state = _state()
-    problem = state.problem
-    if problem is None and state.remote is not None:
-        try:
-            remote_mod.check_reachable(state.remote)
-        except MetrographError as exc:
-            problem = f"the store does not answer: {exc}"
+    problem = state.current_problem()
     body = {"ready": problem is None, "release": state.release.id,
-            "backend": state.settings["backend"], "problem": problem}
+            "backend": state.backend.name, "problem": problem}
     response = Response(json.dumps(body) + "\n", status=200 if problem is None else 503,
                         mimetype="application/json")
     if problem is not None:
@@ -66,7 +60,7 @@ def metrics() -> Response:
         "# HELP metrograph_release_info The release this process serves.",
         "# TYPE metrograph_release_info gauge",
         f'metrograph_release_info{{release="{state.release.id}",'
-        f'backend="{state.settings["backend"]}",pid="{os.getpid()}"}} 1',
+        f'backend="{state.backend.name}",pid="{os.getpid()}"}} 1',
         "# HELP metrograph_ready Whether this process can serve (see /readyz).",
         "# TYPE metrograph_ready gauge",
         f"metrograph_ready {int(state.problem is None)}",

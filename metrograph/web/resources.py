@@ -26,7 +26,6 @@ from metrograph.pages.entity_page import PAGE_SIZE, Resources
 from metrograph.pages.params import checked_iri, whole_number
 from metrograph.pages.rdf_description import DOCUMENT_FORMATS
 from metrograph.pages.schema_org import schema_json
-from metrograph.release import folders
 from metrograph.sparql import negotiate
 from metrograph.sparql.engine import cache_key_digest
 from metrograph.web.http import conditional
@@ -68,9 +67,7 @@ def resources() -> Resources:
         found = holder.get(key)
         if found is None:
             holder.clear()  # a release or process (fork) change: never share a handle
-            lookups = state.remote if state.remote is not None else \
-                folders.open_read_only(state.release)
-            found = Resources(lookups, state.settings["base_iri"], state.release.id)
+            found = Resources(state.lookups(), state.settings["base_iri"], state.release.id)
             holder[key] = found
     return found
 

@@ -1,11 +1,12 @@
-"""Per-process state of the web app: settings, the release being served, the query engine.
+"""Per-process state of the web app: settings, the backend, the release being served, the
+query engine.
 
-With the embedded backend the release is the one ``var/current`` points to when the process
-starts. With the remote backend it is the one the store holds (its bookkeeping graph says
-which); every ``release_poll`` seconds a request first checks whether ``metrograph publish``
-switched the store to another release and, if that release's folder is here, follows it. A
-process that cannot follow (folder missing, store unreachable) keeps serving and reports the
-problem on ``/readyz``.
+The backend (:func:`metrograph.store.backends.open_backend`) says which release to serve:
+the embedded one the release ``var/current`` points to when the process starts; the remote one
+the release its store holds. Where the store can switch releases under a running server
+(``Backend.follows_store``), every ``release_poll`` seconds a request first checks whether it
+did and, if that release's folder is here, follows it. A process that cannot follow (folder
+missing, store unreachable) keeps serving and reports the problem on ``/readyz``.
 """
 
 from __future__ import annotations
@@ -15,21 +16,21 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from metrograph.errors import MetrographError, StoreError
+from metrograph.errors import StoreError
+from metrograph.model.namespaces import prefixes
 from metrograph.release import folders
 from metrograph.sparql.engine import Engine
-from metrograph.store import remote as remote_mod
+from metrograph.store.backends import Backend, ReadStore, open_backend
 
 
 @dataclass
 class AppState:
     settings: dict[str, Any]
+    backend: Backend
     release: folders.Release
     engine: Engine
-    remote: remote_mod.RemoteStore | None = None
     #: why this process is not ready (None: ready)
     problem: str | None = None
     started: float = field(default_factory=time.time)
@@ -38,28 +39,26 @@ class AppState:
 
     @classmethod
     def open(cls, settings: dict[str, Any]) -> AppState:
-        var_dir = Path(settings["var_dir"])
-        if settings["backend"] != "remote":
-            release = folders.current_release(var_dir)
-            return cls(settings, release, Engine(release, settings))
-        remote = remote_mod.RemoteStore(settings["remote_query_url"],
-                                        timeout=float(settings["query_timeout"]),
-                                        max_bytes=int(settings["max_result_bytes"]))
-        try:
-            live = remote_mod.read_live(remote)
-        except MetrographError as exc:
-            raise StoreError(f"cannot read the remote store: {exc}") from None
-        if live is None:
-            raise StoreError(f"the store at {settings['remote_query_url']} holds no release: "
-                             "run 'metrograph publish' first")
-        release = folders.release_by_id(var_dir, live.release_id)
-        remote.named_graphs = live.named_graphs
-        return cls(settings, release, Engine(release, settings, remote), remote)
+        backend = open_backend(settings)
+        release = backend.serving()
+        backend.adopt(release)
+        runner = backend.runner(release, prefixes(settings["base_iri"]))
+        return cls(settings, backend, release, Engine(release, settings, runner))
+
+    def lookups(self) -> ReadStore:
+        """The backend's read access to the release served now (open a new one per release
+        and process)."""
+        return self.backend.lookups(self.release)
+
+    def current_problem(self) -> str | None:
+        """Why this process cannot answer now: a release it could not follow, or a backend
+        that does not answer."""
+        return self.problem or self.backend.problem()
 
     def follow(self) -> None:
-        """Remote backend: switch to the store's release if it changed (at most every
+        """Switch to the release the backend serves now if it changed (at most every
         ``release_poll`` seconds; one request checks, the others go on meanwhile)."""
-        if self.remote is None:
+        if not self.backend.follows_store:
             return
         now = time.monotonic()
         if now - self._checked < float(self.settings["release_poll"]):
@@ -68,30 +67,18 @@ class AppState:
             return
         try:
             self._checked = now
-            self._follow()
+            try:
+                release = self.backend.serving()
+            except StoreError as exc:
+                self.problem = str(exc)
+                return
+            if release.id != self.release.id:
+                self.backend.adopt(release)
+                self.release = release
+                self.engine.release = release
+            self.problem = None
         finally:
             self._lock.release()
-
-    def _follow(self) -> None:
-        assert self.remote is not None
-        try:
-            live = remote_mod.read_live(self.remote)
-        except MetrographError as exc:
-            self.problem = f"the store cannot be read: {exc}"
-            return
-        if live is None:
-            self.problem = "the store holds no release"
-            return
-        if live.release_id != self.release.id:
-            try:
-                release = folders.release_by_id(Path(self.settings["var_dir"]), live.release_id)
-            except StoreError as exc:
-                self.problem = f"the store serves release {live.release_id}: {exc}"
-                return
-            self.remote.named_graphs = live.named_graphs
-            self.release = release
-            self.engine.release = release
-        self.problem = None
 
 
 _per_release_lock = threading.Lock()
