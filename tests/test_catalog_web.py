@@ -12,7 +12,7 @@ import pytest
 import rdflib
 
 from metrograph.build import dumps
-from metrograph.store import label_search as search
+from metrograph.store import label_search
 from metrograph.web import catalog
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -138,7 +138,7 @@ def test_sitemap_lists_every_entity_page(client, release, base):
     assert "http://127.0.0.1:8000/id/kreis/03358" in urls
     assert "http://127.0.0.1:8000/id/gemeinde/03358021" in urls
     assert "http://127.0.0.1:8000/id/region/hbgw" in urls
-    index = search.SearchIndex(release.path / search.INDEX_FILENAME)
+    index = label_search.SearchIndex(release.path / label_search.INDEX_FILENAME)
     assert len(urls) == len(index.pages()) + 4 == len(set(urls))
     index.close()
     check_conditional(client, "/sitemap.xml", response)

@@ -6,12 +6,12 @@ import sqlite3
 
 import pytest
 
-from metrograph.store import label_search as search
+from metrograph.store import label_search
 
 
 @pytest.fixture(scope="module")
 def index(release):
-    idx = search.SearchIndex(release.path / search.INDEX_FILENAME)
+    idx = label_search.SearchIndex(release.path / label_search.INDEX_FILENAME)
     yield idx
     idx.close()
 
@@ -21,11 +21,11 @@ def paths(index, query, **kw):
 
 
 def test_fold_is_case_umlaut_and_eszett_insensitive():
-    assert search.fold("Göttingen") == search.fold("GOETTINGEN") == "goettingen"
-    assert search.fold("Göttingen", expand_umlauts=False) == "gottingen"
-    assert search.fold("Straße") == search.fold("STRASSE") == "strasse"
-    assert search.fold("Burg-St. Michaelisdonn") == "burg st michaelisdonn"
-    assert search.fold("<script>") == "script"
+    assert label_search.fold("Göttingen") == label_search.fold("GOETTINGEN") == "goettingen"
+    assert label_search.fold("Göttingen", expand_umlauts=False) == "gottingen"
+    assert label_search.fold("Straße") == label_search.fold("STRASSE") == "strasse"
+    assert label_search.fold("Burg-St. Michaelisdonn") == "burg st michaelisdonn"
+    assert label_search.fold("<script>") == "script"
 
 
 @pytest.mark.parametrize("query", ["goettingen", "Göttingen", "GÖTTINGEN", "gottingen"])
@@ -61,11 +61,11 @@ def test_regions_before_gemeinden_for_equal_matches(index):
 
 def test_exact_before_prefix_before_word_before_substring(index):
     hits = index.search("schweig", limit=100)
-    order = [search.MATCHES.index(h.match) for h in hits]
+    order = [label_search.MATCHES.index(h.match) for h in hits]
     assert order == sorted(order)
     assert {"prefix", "substring"} <= {h.match for h in hits}
     assert "/id/region/hbgw" in [h.path for h in hits if h.match == "substring"]
-    ranks = [(search.MATCHES.index(h.match), search.KIND_RANK[h.kind]) for h in hits]
+    ranks = [(label_search.MATCHES.index(h.match), label_search.KIND_RANK[h.kind]) for h in hits]
     assert ranks == sorted(ranks)
 
 
@@ -89,8 +89,8 @@ def test_official_codes(index):
 def test_type_filter_and_limit(index):
     hits = index.search("goettingen", limit=3, kind="gemeinde")
     assert hits and all(h.kind == "gemeinde" for h in hits) and len(hits) <= 3
-    assert search.resolve_kind("regbez") == "regierungsbezirk"
-    assert search.resolve_kind("verband") == "gemeindeverband"
+    assert label_search.resolve_kind("regbez") == "regierungsbezirk"
+    assert label_search.resolve_kind("verband") == "gemeindeverband"
 
 
 @pytest.mark.parametrize("query", ["", "   ", "!!!", "<>"])
@@ -105,7 +105,7 @@ def test_script_tags_are_just_text(index):
 
 def test_every_labelled_gemeinde_is_indexed(release, select, base):
     [row] = select("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a mg:Municipality ; rdfs:label ?l }")
-    db = sqlite3.connect(release.path / search.INDEX_FILENAME)
+    db = sqlite3.connect(release.path / label_search.INDEX_FILENAME)
     [(indexed,)] = db.execute("SELECT COUNT(*) FROM entity WHERE kind = 'gemeinde' AND iri IN "
                               "(SELECT iri FROM entity)").fetchall()
     db.close()
@@ -136,9 +136,9 @@ def heavy_index(release, tmp_path_factory):
     from metrograph.release import folders
 
     lines = (release.path / folders.DUMP_FILENAME).read_bytes().split(b"\n")[:release.meta["quads"]]
-    path = tmp_path_factory.mktemp("search") / search.INDEX_FILENAME
+    path = tmp_path_factory.mktemp("search") / label_search.INDEX_FILENAME
     search_index.build_index(lines, release.meta["base_iri"], path, release.id, heavy_rows=5)
-    idx = search.SearchIndex(path)
+    idx = label_search.SearchIndex(path)
     yield idx
     idx.close()
 
@@ -151,9 +151,9 @@ def test_planned_search_equals_the_full_scan(request, which, query):
     hit and matched label for matched label, at every limit and kind filter."""
     idx = request.getfixturevalue(which)
     assert idx.planned
-    keys = sorted(search.forms(query))
+    keys = sorted(label_search.forms(query))
     for kind in EQUIVALENCE_KINDS:
-        for limit in (1, 7, 20, search.MAX_LIMIT):
+        for limit in (1, 7, 20, label_search.MAX_LIMIT):
             planned = [(h.iri, h.match, h.matched_label)
                        for h in idx.search(query, limit=limit, kind=kind)]
             scanned = [(h.iri, h.match, h.matched_label)
@@ -183,8 +183,8 @@ def test_heavy_prefixes_are_not_scanned(heavy_index, query):
     of ranking every match (counted in SQLite VM instructions, not timed)."""
     db = heavy_index._db
     assert db.execute("SELECT 1 FROM top_hit WHERE prefix = ? AND kind = ''",
-                      (search.fold(query),)).fetchone()
-    keys = sorted(search.forms(query))
+                      (label_search.fold(query),)).fetchone()
+    keys = sorted(label_search.forms(query))
     planned = _vm_steps(heavy_index, lambda: heavy_index.search(query, limit=20))
     scanned = _vm_steps(heavy_index, lambda: heavy_index._scan_search(keys, 20, None))
     assert planned * 10 < scanned, (planned, scanned)
@@ -193,8 +193,8 @@ def test_heavy_prefixes_are_not_scanned(heavy_index, query):
 def test_substring_matches_stop_after_the_limit(index):
     """Substring matches are read in ranking order and the read stops at the limit."""
     few = _vm_steps(index, lambda: index.search("urg", limit=1))
-    many = _vm_steps(index, lambda: index.search("urg", limit=search.MAX_LIMIT))
-    assert len(index.search("urg", limit=search.MAX_LIMIT)) == search.MAX_LIMIT
+    many = _vm_steps(index, lambda: index.search("urg", limit=label_search.MAX_LIMIT))
+    assert len(index.search("urg", limit=label_search.MAX_LIMIT)) == label_search.MAX_LIMIT
     assert few * 5 < many, (few, many)
 
 
@@ -203,7 +203,7 @@ def test_an_index_of_the_older_layout_is_still_answered(index, tmp_path):
     substring table names the label in a column, and their info has no layout."""
     import shutil
 
-    old = tmp_path / search.INDEX_FILENAME
+    old = tmp_path / label_search.INDEX_FILENAME
     shutil.copy(index.path, old)
     db = sqlite3.connect(old)
     db.executescript("""
@@ -213,7 +213,7 @@ def test_an_index_of_the_older_layout_is_still_answered(index, tmp_path):
         DELETE FROM info WHERE name = 'layout';""")
     db.commit()
     db.close()
-    legacy = search.SearchIndex(old)
+    legacy = label_search.SearchIndex(old)
     try:
         assert not legacy.planned
         for query in ("goettingen", "schweig", "p"):
@@ -228,13 +228,13 @@ def test_keys_repeating_a_trigram_read_a_bounded_number_of_candidates(index, que
     """FTS5 reads every posting of a phrase that repeats a trigram; such keys are looked up by
     a prefix and checked, reading at most SUBSTRING_CANDIDATES rows: the hits are the full
     ranking's first ones (all of them while the bound is not reached)."""
-    keys = sorted(search.forms(query))
-    full = [(h.iri, h.match) for h in index._scan_search(keys, search.MAX_LIMIT, None)]
-    assert [(h.iri, h.match) for h in index.search(query, limit=search.MAX_LIMIT)] == full
-    capped = search.SearchIndex(index.path)
+    keys = sorted(label_search.forms(query))
+    full = [(h.iri, h.match) for h in index._scan_search(keys, label_search.MAX_LIMIT, None)]
+    assert [(h.iri, h.match) for h in index.search(query, limit=label_search.MAX_LIMIT)] == full
+    capped = label_search.SearchIndex(index.path)
     capped.SUBSTRING_CANDIDATES = 3
     try:
-        got = [(h.iri, h.match) for h in capped.search(query, limit=search.MAX_LIMIT)]
+        got = [(h.iri, h.match) for h in capped.search(query, limit=label_search.MAX_LIMIT)]
     finally:
         capped.close()
     assert got == full[:len(got)]
@@ -254,9 +254,9 @@ def test_odd_labels_are_indexed_alike_on_both_paths(tmp_path):
              f'<{base}id/kreis/b> {label} "Abcd" {graph} .',
              f'<{base}id/kreis/c> {label} "Abcdefg" {graph} .',
              f'<{base}ontology#X> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "foo" {graph} .']
-    path = tmp_path / search.INDEX_FILENAME
+    path = tmp_path / label_search.INDEX_FILENAME
     search_index.build_index([line.encode() for line in lines], base, path, heavy_rows=1)
-    odd = search.SearchIndex(path)
+    odd = label_search.SearchIndex(path)
     try:
         for limit in (1, 2, 3):
             assert ([h.iri for h in odd.search("ab", limit=limit)]
@@ -264,4 +264,4 @@ def test_odd_labels_are_indexed_alike_on_both_paths(tmp_path):
         assert odd.search("abcdefgh")[0].label == "Abcdefgh"
     finally:
         odd.close()
-    assert [p.name for p in tmp_path.iterdir()] == [search.INDEX_FILENAME]
+    assert [p.name for p in tmp_path.iterdir()] == [label_search.INDEX_FILENAME]

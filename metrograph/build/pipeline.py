@@ -19,11 +19,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from metrograph.build import inputs as sources
-from metrograph.build import query_catalogue, rdfize, self_description, shacl_gate
+from metrograph.build import inputs, query_catalogue, rdfize, self_description, shacl_gate
 from metrograph.errors import DataError, ValidationFailed
 from metrograph.model import namespaces as ns
-from metrograph.release import folders as store
+from metrograph.release import folders
 
 Progress = Callable[[str], None]
 DCT = "http://purl.org/dc/terms/"
@@ -38,12 +37,12 @@ def collect_quads(project_dir: Path, base: str) -> list[ox.Quad]:
     """Every input quad: ontology, curated Turtle, tables (no build products yet)."""
     quads: list[ox.Quad] = []
     ontology_graph = ox.NamedNode(str(ns.graph_iri(base, "ontology")))
-    for path in sources.ontology_files(project_dir):
+    for path in inputs.ontology_files(project_dir):
         quads += rdfize.turtle_quads(path, ontology_graph, base)
-    for turtle in sources.turtle_files(project_dir):
+    for turtle in inputs.turtle_files(project_dir):
         graph = ox.NamedNode(str(ns.graph_iri(base, turtle.graph)))
         quads += rdfize.turtle_quads(turtle.path, graph, base)
-    for table in sources.tables(project_dir):
+    for table in inputs.tables(project_dir):
         quads += rdfize.table_quads(table, base)
     return quads
 
@@ -120,7 +119,7 @@ def smoke_run_queries(store_path: Path, project_dir: Path, base: str) -> dict[st
     db = ox.Store.read_only(str(store_path))
     rows: dict[str, int] = {}
     try:
-        for query in sources.read_queries(project_dir):
+        for query in inputs.read_queries(project_dir):
             try:
                 result = query_catalogue.run(db, query, base)
             except (SyntaxError, RuntimeError) as exc:
@@ -138,13 +137,13 @@ def smoke_run_queries(store_path: Path, project_dir: Path, base: str) -> dict[st
 def _write_and_smoke_run(staging: Path, nquads: bytes, union: bytes, project_dir: Path,
                          base: str) -> dict[str, int]:
     """Write the store, then run queries/ against it (both mostly outside the GIL)."""
-    store.write_store(staging, nquads, union)
-    return smoke_run_queries(staging / store.STORE_DIRNAME, project_dir, base)
+    folders.write_store(staging, nquads, union)
+    return smoke_run_queries(staging / folders.STORE_DIRNAME, project_dir, base)
 
 
 def _validate(quads: list[ox.Quad], project_dir: Path, base: str, var_dir: Path) -> shacl_gate.Report:
     """Run the SHACL gate; on violations write the full report and raise ValidationFailed."""
-    shapes = shacl_gate.load_shapes(sources.shape_files(project_dir), base)
+    shapes = shacl_gate.load_shapes(inputs.shape_files(project_dir), base)
     report = shacl_gate.validate(shacl_gate.to_rdflib(quads), shapes)
     if not report.conforms:
         reports_dir = var_dir / "reports"
@@ -159,7 +158,7 @@ def _validate(quads: list[ox.Quad], project_dir: Path, base: str, var_dir: Path)
     return report
 
 
-def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Release:
+def build(settings: dict[str, Any], progress: Progress = _stderr) -> folders.Release:
     """Build a release from the inputs and make it current; raise on any failure."""
     started = time.monotonic()
     base = settings["base_iri"]
@@ -182,7 +181,7 @@ def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Relea
 
     nquads, union = canonical_dump(quads)
     rid = release_id(nquads)
-    staging = store.new_staging_dir(var_dir)
+    staging = folders.new_staging_dir(var_dir)
     try:
         # The store is written and the catalogue queries run in a thread (pyoxigraph's loader
         # and query engine run without the GIL) while SHACL validates; nothing is published
@@ -212,7 +211,7 @@ def build(settings: dict[str, Any], progress: Progress = _stderr) -> store.Relea
             "step_seconds": timings,
             "publication": publication,
         }
-        release = store.publish(staging, meta, var_dir)
+        release = folders.publish(staging, meta, var_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -42,12 +42,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from metrograph.build import dumps as dumps_mod
+from metrograph.build import dumps as dump_files
 from metrograph.build import inputs, search_index
 from metrograph.errors import DataError
 from metrograph.model import namespaces as ns
 from metrograph.model.namespaces import SCHEMA, SD, SH, VOID
-from metrograph.store import label_search as search
+from metrograph.store import label_search
 
 __all__ = ["Statistics", "dcat_graph", "sparql_examples_graph", "statistics", "void_graph",
            "write_release_files"]
@@ -165,7 +165,7 @@ def void_iri(base: str, fragment: str = "") -> URIRef:
 
 
 def void_graph(stats: Statistics, base: str, release_id: str, built_at: str,
-               dumps: Sequence[dumps_mod.Dump],
+               dumps: Sequence[dump_files.Dump],
                described: Sequence[tuple[str, ox.Term]] = ()) -> Graph:
     """The VoID description of the release (statistics, partitions, linksets, access)."""
     g = _graph(base)
@@ -247,7 +247,7 @@ def _namespace_of(iri: str) -> str:
     return ""
 
 
-def dcat_graph(base: str, release_id: str, built_at: str, dumps: Sequence[dumps_mod.Dump],
+def dcat_graph(base: str, release_id: str, built_at: str, dumps: Sequence[dump_files.Dump],
                described: Sequence[tuple[str, ox.Term]] = ()) -> Graph:
     """DCAT: the dataset, one distribution per dump (size, checksum), the SPARQL service."""
     g = _graph(base)
@@ -401,12 +401,12 @@ def write_release_files_here(release_dir: Path, nquads: bytes, release_id: str, 
     release_dir = Path(release_dir)
     built_at = built_at or datetime.now(UTC).replace(microsecond=0).isoformat()
     lines = [line for line in nquads.split(b"\n") if line]
-    union_lines = dumps_mod.triple_lines(lines)
+    union_lines = dump_files.triple_lines(lines)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        dumped = pool.submit(dumps_mod.write_dumps, release_dir, release_id, nquads, base,
+        dumped = pool.submit(dump_files.write_dumps, release_dir, release_id, nquads, base,
                              union_lines)
         entities = search_index.build_index(lines, base,
-                                            release_dir / search.INDEX_FILENAME, release_id)
+                                            release_dir / label_search.INDEX_FILENAME, release_id)
         stats = statistics(lines, union_lines, base)
         described = _dataset_description(lines, base)
         _write_turtle(sparql_examples_graph(project_dir, base), release_dir / EXAMPLES_FILENAME)

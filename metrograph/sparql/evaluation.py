@@ -14,8 +14,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from metrograph.errors import BadRequest, HTTPError
-from metrograph.sparql import parse_check
-from metrograph.sparql import protocol as sparql
+from metrograph.sparql import parse_check, protocol
 from metrograph.sparql.formats import BOOLEAN_FORMATS, FORMATS, GRAPH_FORMATS, RESULT_FORMATS
 
 __all__ = ["encode_substitutions", "evaluate", "evaluation_message", "exit_with_parent",
@@ -140,7 +139,7 @@ def run_job(db: Any, ox: Any, prefixes: dict[str, str], job: dict[str, Any]) -> 
     out = _CappedWriter(max_bytes)
     fmt = FORMATS[name].serializer(ox)
     items = capped(result)
-    if sparql.is_point_lookup(job["query"]):
+    if protocol.is_point_lookup(job["query"]):
         # one resource's triples in one order, whichever store answers (web/sparql.py)
         items = iter(sorted(items, key=str))
     if fmt.supports_datasets:

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from metrograph.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
-from metrograph.sparql import lexer as sparql_lexer
+from metrograph.sparql import lexer
 
 __all__ = [
     "QUERY_FORMS",
@@ -187,7 +187,7 @@ def unescape(text: str) -> str:
 
 def lex(text: str) -> Iterator[tuple[str, str]]:
     """The query's tokens as (kind, text), read as the engine reads them."""
-    for token in sparql_lexer.tokens(text):
+    for token in lexer.tokens(text):
         yield token.kind, token.text
 
 
@@ -197,7 +197,7 @@ def _keywords(text: str) -> Iterator[str]:
             yield token.upper()
 
 
-def _is_service(token: sparql_lexer.Token) -> bool:
+def _is_service(token: lexer.Token) -> bool:
     """A word that contains SERVICE is one: pyoxigraph reads ``trueSERVICE <…>`` as a service
     call (keywords need no boundary). Subtler spellings (``SERVICE:x {}``) are left to the
     engine's parser (:mod:`metrograph.sparql.parse_check`)."""
@@ -209,7 +209,7 @@ def refuse_unsafe(query: str) -> None:
     nesting deeper than :data:`MAX_NESTING` (checked before evaluation). pyoxigraph reads
     ``\\u`` escapes only inside strings and IRIs, so the text is read as it is; the remote
     backend reads it unescaped too (:func:`metrograph.store.remote_rewrite.check_standard`)."""
-    tokens = list(sparql_lexer.tokens(query))  # one reading for every check below
+    tokens = list(lexer.tokens(query))  # one reading for every check below
     first = _first_keyword_of((t.kind, t.text) for t in tokens)
     if first in UPDATE_KEYWORDS:
         raise BadRequest(READ_ONLY.format(what=first))
@@ -288,7 +288,7 @@ def is_light(query: str) -> bool:
     :data:`LIGHT_LIMIT` and no aggregation, sorting, subquery, optional part, union, negation
     or path closure. Light queries may use the express lane (metrograph/sparql/query_pool.py); one that
     runs long there anyway is moved to the general lane after a short budget."""
-    words = [(t.kind, t.text.upper()) for t in sparql_lexer.tokens(query)
+    words = [(t.kind, t.text.upper()) for t in lexer.tokens(query)
              if t.kind not in {"ws", "comment"}]
     selects = sum(1 for kind, word in words if kind == "word" and word == "SELECT")
     if selects > 1 or any(kind == "word" and word in _HEAVY_WORDS for kind, word in words):

@@ -21,18 +21,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from metrograph.sparql import engine as engine_mod
-from metrograph.sparql import evaluation
-from metrograph.sparql import protocol as sparql
+from metrograph.sparql import evaluation, protocol
+from metrograph.sparql.engine import Engine
 from metrograph.sparql.formats import FORMATS, Result
 
 __all__ = ["describe"]
 
 
-def describe(engine: engine_mod.Engine, store: Any, query: str,
+def describe(engine: Engine, store: Any, query: str,
              graph_format: str) -> Result | None:
     """The serialized answer to a point lookup, or ``None`` to leave it to ``engine``."""
-    if not isinstance(store, ox.Store) or not sparql.is_point_lookup(query) \
+    if not isinstance(store, ox.Store) or not protocol.is_point_lookup(query) \
             or len(query.encode("utf-8")) > engine.max_query_bytes:
         return None
     job = {"query": query, "base_iri": engine.settings["base_iri"], "default_graphs": None,

@@ -36,8 +36,7 @@ import pyoxigraph as ox
 
 from metrograph.errors import ConfigError, MetrographError, StoreError
 from metrograph.release import folders
-from metrograph.store import remote, virtuoso_sql
-from metrograph.store import remote_rewrite as sparql_rewrite
+from metrograph.store import remote, remote_rewrite, virtuoso_sql
 
 #: Seconds one upload, count or switch request may take.
 ADMIN_TIMEOUT = 600.0
@@ -167,8 +166,8 @@ def _release_lines(release: folders.Release) -> Iterator[tuple[str, bytes]]:
     """
     graphs = _stated_graphs(release) or release_graphs(release)
     named = sum(n for graph, n in graphs.items() if graph != remote.DEFAULT_GRAPH)
-    wkt = f"^^<{sparql_rewrite.WKT}>".encode()
-    stand_in = f"^^<{sparql_rewrite.WKT_STAND_IN}>".encode()
+    wkt = f"^^<{remote_rewrite.WKT}>".encode()
+    stand_in = f"^^<{remote_rewrite.WKT_STAND_IN}>".encode()
     names: dict[bytes, str] = {}
     with (release.path / folders.DUMP_FILENAME).open("rb") as lines:
         for number, line in enumerate(lines):

@@ -43,7 +43,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from metrograph.errors import BadRequest, ConfigError, ServiceUnavailable, StoreError
-from metrograph.sparql import protocol as sparql
+from metrograph.sparql import protocol
 from metrograph.sparql.parse_process import ParseChecker
 from metrograph.store.remote_rewrite import (
     WKT,
@@ -146,7 +146,7 @@ class RemoteStore:
         dataset = self._dataset(text, default_graph, named_graphs)
         if default_graph is not None or named_graphs is not None:
             text = without_dataset_clauses(text)  # the protocol's dataset replaces FROM
-        form = sparql.query_form(text)
+        form = protocol.query_form(text)
         if form == "DESCRIBE":
             return self._describe(text, dataset)
         if form == "CONSTRUCT":
@@ -195,7 +195,7 @@ class RemoteStore:
         if default_graph is not None or named_graphs is not None:
             defaults = tuple(_iri(g) for g in default_graph or ())
             return (defaults or (EMPTY_GRAPH,), tuple(_iri(g) for g in named_graphs or ()))
-        if sparql.has_dataset_clause(text):
+        if protocol.has_dataset_clause(text):
             return None  # the query's own FROM / FROM NAMED
         return ((DEFAULT_GRAPH,), self.named_graphs or (EMPTY_GRAPH,))
 

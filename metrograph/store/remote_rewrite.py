@@ -15,7 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from metrograph.errors import BadRequest
-from metrograph.sparql import protocol as sparql
+from metrograph.sparql import protocol
 from metrograph.sparql.parse_process import ParseChecker
 
 __all__ = ["WKT", "WKT_STAND_IN", "bind_values", "check_standard", "describe_as_select",
@@ -54,12 +54,12 @@ def check_standard(text: str, prefixes: dict[str, str] | None = None,
     503 past it), never in the server process."""
     parse = (checker or default_checker()).check
     parse(text, prefixes, base_iri)
-    unescaped = sparql.unescape(text)
+    unescaped = protocol.unescape(text)
     if unescaped != text:  # a store that reads \u escapes before parsing sees this text
-        sparql.refuse_unsafe(unescaped)
+        protocol.refuse_unsafe(unescaped)
         parse(unescaped, prefixes, base_iri)
     for candidate in {text, unescaped}:
-        for kind, token in sparql.lex(candidate):
+        for kind, token in protocol.lex(candidate):
             if kind == "iri" and token[1:].lower().startswith(_EXTENSION_NAMESPACES):
                 raise BadRequest(f"{token} is a store-specific extension; this endpoint "
                                  "accepts standard SPARQL 1.1 only")
@@ -69,10 +69,10 @@ def bind_values(text: str, substitutions: dict[Any, Any]) -> str:
     """Typed parameters as a ``VALUES`` block at the start of the query's WHERE group, so
     the variables are bound before its FILTERs and OPTIONALs are evaluated (as pyoxigraph's
     substitutions bind them; a trailing ``VALUES`` would join only at the very end)."""
-    pairs = list(sparql.lex(text))
+    pairs = list(protocol.lex(text))
     kinds, tokens = [k for k, _ in pairs], [t for _, t in pairs]
     form_at = next((i for i, (k, t) in enumerate(zip(kinds, tokens, strict=True))
-                    if k == "word" and t.upper() in sparql.QUERY_FORMS), 0)
+                    if k == "word" and t.upper() in protocol.QUERY_FORMS), 0)
     depth, start, after_where = 0, None, False
     for i in range(form_at, len(tokens)):
         token = tokens[i]
@@ -109,7 +109,7 @@ def with_stand_ins(text: str) -> str:
     out: list[str] = []
     prefixes: dict[str, str] = {}
     pending, after_prefix = None, False
-    for kind, token in sparql.lex(text):
+    for kind, token in protocol.lex(text):
         if kind in {"ws", "comment"}:
             out.append(token)
             continue
@@ -133,7 +133,7 @@ def with_stand_ins(text: str) -> str:
 
 def split_base(text: str) -> tuple[list[str], str]:
     """The query's ``BASE`` IRIs (in its prologue) and the query without them."""
-    tokens = list(sparql.lex(text))
+    tokens = list(protocol.lex(text))
     bases: list[str] = []
     out: list[str] = []
     i = 0
@@ -160,7 +160,7 @@ def without_dataset_clauses(text: str) -> str:
     the request replaces the query's; Virtuoso would merge the two)."""
     out: list[str] = []
     skipping = 0
-    for kind, token in sparql.lex(text):
+    for kind, token in protocol.lex(text):
         if skipping:
             if kind in {"ws", "comment"}:
                 continue
@@ -178,7 +178,7 @@ def without_dataset_clauses(text: str) -> str:
 
 def from_graphs(text: str) -> tuple[str, ...]:
     """The IRIs of the query's ``FROM`` clauses (not ``FROM NAMED``)."""
-    words = [(k, t) for k, t in sparql.lex(text) if k not in {"ws", "comment"}]
+    words = [(k, t) for k, t in protocol.lex(text) if k not in {"ws", "comment"}]
     return tuple(words[n + 1][1][1:-1] for n, (k, t) in enumerate(words[:-1])
                  if k == "word" and t.upper() == "FROM" and words[n + 1][0] == "iri")
 
@@ -189,7 +189,7 @@ _DESCRIBE_END = {"FROM", "WHERE", "ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP",
 def describe_as_select(text: str) -> str:
     """``DESCRIBE ?x <iri> … WHERE {…}`` as ``SELECT DISTINCT ?x (<iri> AS ?_d1) … WHERE {…}``:
     the resources a DESCRIBE is about, selected by the query's own pattern."""
-    tokens = list(sparql.lex(text))
+    tokens = list(protocol.lex(text))
     out: list[str] = []
     i = 0
     while i < len(tokens) and not (tokens[i][0] == "word" and tokens[i][1].upper() == "DESCRIBE"):

@@ -21,13 +21,13 @@ from xml.sax.saxutils import escape as xml_escape
 
 from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, send_file
 
-from metrograph.build import dumps as dumps_mod
+from metrograph.build import dumps as dump_files
 from metrograph.build import self_description
 from metrograph.config import public_url
 from metrograph.errors import BadRequest, NotAcceptable, NotFound, ServiceUnavailable
 from metrograph.sparql import negotiate
 from metrograph.sparql.engine import cache_key_digest
-from metrograph.store import label_search as search
+from metrograph.store import label_search
 from metrograph.web.http import conditional, cors
 from metrograph.web.state import per_release
 
@@ -65,9 +65,9 @@ def _release_file(name: str) -> Path:
     return path
 
 
-def _index() -> search.SearchIndex:
-    path = _release_file(search.INDEX_FILENAME)
-    return _cached("search", lambda: search.SearchIndex(path))
+def _index() -> label_search.SearchIndex:
+    path = _release_file(label_search.INDEX_FILENAME)
+    return _cached("search", lambda: label_search.SearchIndex(path))
 
 
 def _language() -> str:
@@ -112,15 +112,15 @@ def _search_params() -> tuple[str, int, str | None]:
     if len(queries) > 1:
         raise BadRequest("give q once")
     query = (queries[0] if queries else "").strip()
-    if len(query) > search.MAX_QUERY_CHARS:
-        raise BadRequest(f"q is longer than {search.MAX_QUERY_CHARS} characters")
+    if len(query) > label_search.MAX_QUERY_CHARS:
+        raise BadRequest(f"q is longer than {label_search.MAX_QUERY_CHARS} characters")
     raw_limit = request.args.get("limit", "").strip() or str(DEFAULT_LIMIT)
-    if not re.fullmatch(r"[0-9]{1,3}", raw_limit) or not 1 <= int(raw_limit) <= search.MAX_LIMIT:
-        raise BadRequest(f"limit must be a whole number from 1 to {search.MAX_LIMIT}")
+    if not re.fullmatch(r"[0-9]{1,3}", raw_limit) or not 1 <= int(raw_limit) <= label_search.MAX_LIMIT:
+        raise BadRequest(f"limit must be a whole number from 1 to {label_search.MAX_LIMIT}")
     raw_kind = request.args.get("type", "").strip()
-    kind = search.resolve_kind(raw_kind) if raw_kind else None
-    if kind is not None and kind not in search.KIND_RANK:
-        raise BadRequest(f"type must be one of {', '.join(k for k, _, _ in search.KINDS)}")
+    kind = label_search.resolve_kind(raw_kind) if raw_kind else None
+    if kind is not None and kind not in label_search.KIND_RANK:
+        raise BadRequest(f"type must be one of {', '.join(k for k, _, _ in label_search.KINDS)}")
     return query, int(raw_limit), kind
 
 
@@ -140,7 +140,7 @@ def _search(media_type: str, negotiated: bool) -> Response:
                                "results": [h.as_json() for h in hits]}, ensure_ascii=False)
             return _typed(body, JSON)
         kinds = [(name, german if lang == "de" else english)
-                 for name, german, english in search.KINDS]
+                 for name, german, english in label_search.KINDS]
         html = render_template("search.html", query=query, hits=hits, kind=kind, kinds=kinds,
                                limit=limit, json_url="/search.json?" + urlencode(
                                    {k: v for k, v in (("q", query), ("type", kind)) if v}),
@@ -239,7 +239,7 @@ def _report_page() -> Response:
     base = state.settings["base_iri"]
     conforms, rows = _cached("shacl-rows", _report_rows)
     for row in rows:
-        row["href"] = search.page_path(row["focus"], base) if row["focus"].startswith(base) \
+        row["href"] = label_search.page_path(row["focus"], base) if row["focus"].startswith(base) \
             else ""
     html = render_template("shacl_report.html", conforms=conforms, rows=rows,
                            release_id=state.release.id, built_at=state.release.meta.get(
@@ -262,7 +262,7 @@ def shacl_report_turtle() -> Response:
 def _sitemap_urls() -> list[str]:
     base = _state().settings["base_iri"]
     return ["/", "/sparql", "/search", "/dumps/",
-            *(search.page_path(iri, base) for iri in _index().pages())]
+            *(label_search.page_path(iri, base) for iri in _index().pages())]
 
 
 def _xml(body: str) -> Response:
@@ -337,11 +337,11 @@ def robots() -> Response:
 
 # --- dumps --------------------------------------------------------------------------------------
 
-def _dumps() -> list[dumps_mod.Dump]:
+def _dumps() -> list[dump_files.Dump]:
     release = _state().release
-    found = _cached("dumps", lambda: dumps_mod.read_dumps(release.path))
+    found = _cached("dumps", lambda: dump_files.read_dumps(release.path))
     if not found:
-        _release_file(f"{dumps_mod.DUMPS_DIRNAME}/{dumps_mod.INDEX_FILENAME}")
+        _release_file(f"{dump_files.DUMPS_DIRNAME}/{dump_files.INDEX_FILENAME}")
     return found
 
 
@@ -370,13 +370,13 @@ def dump_file(name: str) -> Response:
         response = redirect("/dumps/" + aliases[name].name, code=302)
         response.headers["Cache-Control"] = "no-cache"
         return cors(response)
-    if name == dumps_mod.SUMS_FILENAME:
+    if name == dump_files.SUMS_FILENAME:
         media_type, cache, attachment = "text/plain; charset=utf-8", SHORT, False
     elif name in known:
         media_type, cache, attachment = "application/gzip", IMMUTABLE, True
     else:
         raise NotFound(f"no dump {name} in release {state.release.id}; see /dumps/")
-    path = _release_file(f"{dumps_mod.DUMPS_DIRNAME}/{name}")
+    path = _release_file(f"{dump_files.DUMPS_DIRNAME}/{name}")
     etag = f"{state.release.id}-{name}"
     if request.if_none_match.contains(etag):  # answered before the file is opened
         response = Response(status=304)

@@ -22,11 +22,10 @@ from metrograph.errors import (
     PayloadTooLarge,
 )
 from metrograph.i18n.text import QUERY_PAGE as PAGE_TEXT
-from metrograph.sparql import negotiate
-from metrograph.sparql import protocol as sparql
+from metrograph.sparql import negotiate, protocol
 from metrograph.sparql.engine import Engine, cache_key_digest
 from metrograph.sparql.formats import BOOLEAN_FORMATS, FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Format
-from metrograph.store import point_lookups as lookup
+from metrograph.store import point_lookups
 from metrograph.web.http import CACHE_CONTROL as CACHE_CONTROL
 from metrograph.web.http import conditional as _conditional
 from metrograph.web.http import cors as _cors
@@ -103,7 +102,7 @@ def endpoint() -> Response:
     settings = _state().settings
     _refuse_bad_utf8(request.query_string)
     body = _read_body(settings["max_query_bytes"]) if request.method == "POST" else b""
-    parsed = sparql.parse_request(request.method, request.headers.get("Content-Type"),
+    parsed = protocol.parse_request(request.method, request.headers.get("Content-Type"),
                                   request.args.items(multi=True), body,
                                   settings["max_query_bytes"])
     if parsed is None:
@@ -149,10 +148,10 @@ def _distinct(offered: list[str], names: dict[str, str]) -> list[str]:
     return short
 
 
-def _answer(parsed: sparql.ParsedRequest) -> Response:
+def _answer(parsed: protocol.ParsedRequest) -> Response:
     state = _state()
     engine: Engine = state.engine
-    form = sparql.query_form(parsed.query)
+    form = protocol.query_form(parsed.query)
     formats = _offers(form)
     by_type = {m: f for f in formats for m in f.media_types}
     offered = [*by_type, HTML] if form else [HTML]
@@ -189,7 +188,7 @@ def _answer(parsed: sparql.ParsedRequest) -> Response:
 
 def _point_lookup(query: str, fmt: Format) -> Any:
     """``DESCRIBE <iri>`` from this process's read-only store (metrograph/store/point_lookups.py)."""
-    return lookup.describe(_state().engine, resources().store, query, fmt.name)
+    return point_lookups.describe(_state().engine, resources().store, query, fmt.name)
 
 
 # --- self-description ---------------------------------------------------------------------------
