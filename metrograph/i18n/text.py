@@ -108,6 +108,8 @@ VIEWS: dict[str, dict[Any, Any]] = {
         "valid_on": "Gültig am", "run": "Frage stellen", "sparql": "SPARQL dieser Frage",
         "open_editor": "Im SPARQL-Editor öffnen", "results": "Ergebnis", "rows": "Zeilen",
         "chart": "Diagramm", "loading": "Lädt …", "share": "Link zu dieser Ansicht",
+        "noscript": "Diese Ansicht zeichnet ihren Inhalt mit JavaScript; ohne JavaScript gibt "
+                    "es dieselben Daten als JSON:",
         "legend": "Legende", "selected": "Ausgewählt", "source": "Quelle",
         "no_results": "Keine Ergebnisse.", "through": "über", "role": "Rolle",
         "start": "Beginn", "end": "Ende", "on_date": "Mitglieder am Stichtag",
@@ -138,6 +140,8 @@ VIEWS: dict[str, dict[Any, Any]] = {
         "undated": "undated", "no_interval": "no interval", "valid_on": "Valid on",
         "run": "Ask", "sparql": "SPARQL of this question", "open_editor": "Open in the SPARQL editor",
         "results": "Result", "rows": "rows", "chart": "Chart", "loading": "Loading …",
+        "noscript": "This view draws its content with JavaScript; without it, the same data "
+                    "is available as JSON:",
         "share": "Link to this view", "legend": "Legend", "selected": "Selected",
         "source": "Source", "no_results": "No results.", "through": "through", "role": "Role",
         "start": "Start", "end": "End", "on_date": "Members on the day",

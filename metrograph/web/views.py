@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from metrograph.build import inputs, query_catalogue
@@ -26,11 +25,9 @@ from metrograph.i18n.collation import sort_key
 from metrograph.i18n.text import VIEWS as TEXT
 from metrograph.model.namespaces import prefixes
 from metrograph.model.validity import parse_day
-from metrograph.pages.planner import explorer as views_graph
-from metrograph.pages.planner import kreis_map
-from metrograph.pages.planner import questions as views_questions
-from metrograph.pages.planner import rows as data
-from metrograph.pages.planner import timeline as views_timeline
+from metrograph.pages.planner import explorer, kreis_map, questions
+from metrograph.pages.planner import rows as planner_rows
+from metrograph.pages.planner.view_spec import PlannerView, planner_views
 from metrograph.sparql.engine import cache_key_digest
 from metrograph.web.http import conditional
 from metrograph.web.state import per_release
@@ -50,7 +47,7 @@ def _state() -> Any:
 _cached = per_release
 
 
-def _run(query: str, substitutions: dict[str, Any] | None = None) -> data.Rows:
+def _run(query: str, substitutions: dict[str, Any] | None = None) -> planner_rows.Rows:
     result = _state().engine.execute(query, results_format="json", substitutions=substitutions)
     return json.loads(result.body)["results"]["bindings"]
 
@@ -64,11 +61,7 @@ def _map() -> dict[str, Any]:
 
 
 def _graph() -> dict[str, Any]:
-    return _cached("graph", lambda: views_graph.graph_data(_run, _base()))
-
-
-def _sources() -> dict[str, Any]:
-    return _cached("sources", lambda: views_timeline.source_index(_run))
+    return _cached("graph", lambda: explorer.graph_data(_run, _base()))
 
 
 def _queries() -> dict[str, inputs.QueryFile]:
@@ -78,9 +71,9 @@ def _queries() -> dict[str, inputs.QueryFile]:
 
 def _choices(kind: str) -> list[dict[str, str]]:
     def make() -> list[dict[str, str]]:
-        rows = _run(views_questions.CHOICE_QUERIES[kind])
-        return [{"id": data.value(r, "id") or "", "curie": curie(data.value(r, "id") or ""),
-                 "label": data.value(r, "label") or ""} for r in rows]
+        rows = _run(questions.CHOICE_QUERIES[kind])
+        return [{"id": planner_rows.value(r, "id") or "", "curie": curie(planner_rows.value(r, "id") or ""),
+                 "label": planner_rows.value(r, "label") or ""} for r in rows]
     return _cached("choices:" + kind, make)
 
 
@@ -195,9 +188,9 @@ def map_geojson() -> Response:
 
 def _graph_view() -> dict[str, Any]:
     focus = entity_iri(_one("focus"))
-    depth = views_graph.clamp_depth(_one("depth"))
+    depth = explorer.clamp_depth(_one("depth"))
     day = parse_day(_one("date"))
-    return views_graph.neighbourhood(_graph(), focus, depth, day)
+    return explorer.neighbourhood(_graph(), focus, depth, day)
 
 
 @bp.route("/explore", methods=["GET", "HEAD"])
@@ -218,7 +211,7 @@ def graph_csv() -> Response:
 
     def build() -> Response:
         out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerows(views_graph.graph_csv_rows(view))
+        csv.writer(out, lineterminator="\r\n").writerows(explorer.graph_csv_rows(view))
         response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = 'attachment; filename="memberships.csv"'
         return response
@@ -230,31 +223,54 @@ def nodes_json() -> Response:
     return _json(lambda: sorted(_graph()["nodes"].values(), key=lambda n: sort_key(n["label"])))
 
 
-# --- the timeline -------------------------------------------------------------------------------
+# --- views declared in pages/planner (the timeline, and any new one) ---------------------------
 
-def _subject() -> str:
-    subject = entity_iri(_one("subject") or "network:ikm")
-    assert subject is not None
-    if subject not in _graph()["nodes"]:
-        raise BadRequest("subject is not a member or organisation in the membership network")
-    return subject
+class _Context:
+    """What a declared view may use (:class:`metrograph.pages.planner.view_spec.ViewContext`)."""
+
+    @property
+    def base(self) -> str:
+        return _base()
+
+    run = staticmethod(_run)
+    cached = staticmethod(_cached)
+
+    @staticmethod
+    def entity_iri(text: str | None, folder: str | None = None) -> str | None:
+        return entity_iri(text, folder)
+
+    @staticmethod
+    def curie(iri: str) -> str:
+        return curie(iri)
 
 
-@bp.route("/timeline", methods=["GET", "HEAD"])
-def timeline_page() -> Response:
-    _subject()
-    parse_day(_one("date"))
-    subjects = sorted((n for n in _graph()["nodes"].values()
-                       if n["kind"] not in views_graph.LEAF_KINDS and n["kind"] != "person"),
-                      key=lambda n: sort_key(n["label"]))
-    return _page("timeline.html", subjects=subjects, curie=curie)
+def _declared(view: PlannerView) -> tuple[Callable[[], Response], Callable[[], Response]]:
+    def parameters() -> dict[str, str | None]:
+        return view.parameters(_Context(), _one)
+
+    def page() -> Response:
+        values = parameters()  # 400 for a bad link rather than a page that cannot restore it
+        fields = [{"name": f.name, "kind": f.kind, "label": f.label,
+                   "value": (curie(values[f.name] or "") if f.kind == "select"
+                             else values[f.name]) or "",
+                   "choices": f.choices(_Context()) if f.choices else []} for f in view.fields]
+        query = {k: v for k, v in request.args.items() if k != "lang"}
+        return _page("planner_view.html", view=view, fields=fields,
+                     data_url=f"/api/{view.name}.json"
+                     + ("?" + urlencode(query) if query else ""))
+
+    def data_json() -> Response:
+        values = parameters()
+        return _json(lambda: view.data(_Context(), values))
+    return page, data_json
 
 
-@bp.route("/api/timeline.json", methods=["GET", "HEAD"])
-def timeline_json() -> Response:
-    subject = _subject()
-    return _json(lambda: _cached("timeline:" + subject, lambda: views_timeline.timeline_data(
-        _run, ox.NamedNode(subject), _graph(), _sources())))
+def _mount_declared_views(app: Flask) -> None:
+    for name, view in planner_views().items():
+        page, data_json = _declared(view)
+        app.add_url_rule(f"/{name}", f"views.{name}_page", page, methods=["GET", "HEAD"])
+        app.add_url_rule(f"/api/{name}.json", f"views.{name}_json", data_json,
+                         methods=["GET", "HEAD"])
 
 
 # --- the question catalogue ---------------------------------------------------------------------
@@ -273,7 +289,7 @@ def _form(query: inputs.QueryFile) -> list[dict[str, Any]]:
         field = {"name": p.name, "type": p.type, "default": p.default or "", "help": p.help,
                  "value": given or p.default or "", "choices": None}
         if p.type == "IRI":
-            kind = views_questions.choice_kind(p.name, p.help)
+            kind = questions.choice_kind(p.name, p.help)
             if kind:
                 field["choices"] = _choices(kind)
                 chosen = entity_iri(field["value"]) if field["value"] else None
@@ -304,7 +320,7 @@ def _question_values(query: inputs.QueryFile) -> dict[str, str]:
 def questions_page() -> Response:
     items = []
     for query in _queries().values():
-        de, en = views_questions.split_title(query.title)
+        de, en = questions.split_title(query.title)
         description, description_lang = query.description_in(_language())
         items.append({"name": query.name, "de": de, "en": en, "description": description,
                       "description_lang": description_lang,
@@ -316,7 +332,7 @@ def questions_page() -> Response:
 def question_page(name: str) -> Response:
     query = _question(name)
     _question_values(query)
-    de, en = views_questions.split_title(query.title)
+    de, en = questions.split_title(query.title)
     return _page("question.html", query=query, title_de=de, title_en=en, fields=_form(query),
                  editor_url="/sparql?" + urlencode({"query": query.text}))
 
@@ -338,13 +354,13 @@ def question_json(name: str) -> Response:
         truncated = len(rows) > MAX_QUESTION_ROWS
         rows = rows[:MAX_QUESTION_ROWS]
         return {"name": query.name, "title": query.title,
-                "columns": views_questions.describe_columns(names, rows, _base()),
+                "columns": questions.describe_columns(names, rows, _base()),
                 "rows": rows, "truncated": truncated, "labels": _labels(rows),
                 "parameters": {k.value: v.value for k, v in bound.items()}}
     return _json(make)
 
 
-def _labels(rows: data.Rows) -> dict[str, str]:
+def _labels(rows: planner_rows.Rows) -> dict[str, str]:
     from metrograph.web.resources import resources
 
     res = resources()
@@ -361,3 +377,4 @@ def _labels(rows: data.Rows) -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    _mount_declared_views(app)

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyoxigraph as ox
+
+from metrograph.errors import BadRequest
+from metrograph.i18n.collation import sort_key
 from metrograph.model.memberships import CLAIMS
+from metrograph.pages.planner.explorer import LEAF_KINDS, graph_data
 from metrograph.pages.planner.rows import Runner, statements_by, value
+from metrograph.pages.planner.view_spec import Choice, Field, PlannerView, Section, ViewContext
 
 #: The membership claims of ?subject, either side, one row per claim and source. (?subject is
 #: compared at the top: a substituted variable is not visible inside the union's groups on a
@@ -116,3 +122,40 @@ def timeline_data(run: Runner, subject: Any, graph: dict[str, Any],
 def source_index(run: Runner) -> dict[str, dict[str, str | None]]:
     return {value(r, "source") or "": {"label": value(r, "label"), "date": value(r, "date")}
             for r in run(SOURCE_LABELS_QUERY)}
+
+
+# --- the view -----------------------------------------------------------------------------------
+
+def _graph(context: ViewContext) -> dict[str, Any]:
+    return context.cached("graph", lambda: graph_data(context.run, context.base))
+
+
+def _subjects(context: ViewContext) -> list[Choice]:
+    """The organisations and members with a timeline (not the leaves: Kreise, Gemeinden …)."""
+    nodes = [n for n in _graph(context)["nodes"].values()
+             if n["kind"] not in LEAF_KINDS and n["kind"] != "person"]
+    return [Choice(context.curie(n["id"]), n["label"], n.get("labelEn") or n["label"])
+            for n in sorted(nodes, key=lambda n: sort_key(n["label"]))]
+
+
+def _check(context: ViewContext, values: dict[str, str | None]) -> dict[str, str | None]:
+    if values["subject"] not in _graph(context)["nodes"]:
+        raise BadRequest("subject is not a member or organisation in the membership network")
+    return values
+
+
+def _data(context: ViewContext, values: dict[str, str | None]) -> dict[str, Any]:
+    subject = values["subject"] or ""
+    sources = context.cached("sources", lambda: source_index(context.run))
+    return context.cached("timeline:" + subject, lambda: timeline_data(
+        context.run, ox.NamedNode(subject), _graph(context), sources))
+
+
+VIEW = PlannerView(
+    name="timeline",
+    fields=(Field("subject", "select", "subject", _subjects, default="network:ikm"),
+            Field("date", "date", "valid_on")),
+    sections=(Section("subject-title", "heading"), Section("timeline", "figure"),
+              Section("members-on-date", "table", "on_date", detail="on-date"),
+              Section("events", "list", "events"), Section("posts", "list", "posts")),
+    data=_data, check=_check)
