@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -167,3 +168,30 @@ def test_a_long_link_list_can_be_narrowed_to_one_type(client):
     assert 'class="detail">Gemeindeverband</span>' not in group
     bad = client.get("/id/kreis/03358?rel=x&type=not%20an%20iri", headers={"Accept": "text/html"})
     assert bad.status_code == 400 and b"type" in bad.data
+
+
+def test_a_description_or_label_in_another_language_is_marked_with_it(client, select):
+    """An English page that falls back to a German description (or label) says so in its HTML
+    (lang="de" on the element), so a screen reader and a translator are not misled."""
+    rows = select("""SELECT ?s (SAMPLE(?d) AS ?text) WHERE {
+        ?s rdfs:comment ?d FILTER(LANG(?d) = "de" && STRSTARTS(STR(?s), STR(organisation:)))
+        FILTER NOT EXISTS { ?s rdfs:comment|dct:description|schema:description|skos:definition ?e
+                            FILTER(LANG(?e) != "de") }
+        FILTER NOT EXISTS { ?s rdfs:label|skos:prefLabel ?l FILTER(LANG(?l) = "en") }
+        } GROUP BY ?s ORDER BY ?s LIMIT 1""")
+    assert rows, "the build has an organisation with a German-only description and name"
+    path = path_for_iri(BASE, rows[0]["s"])
+    wanted = rows[0]["text"]
+    en = client.get(path + "?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<html lang="en">' in en
+    descriptions = re.findall(r'<p class="description"([^>]*)>([^<]*)</p>', en)
+    assert descriptions and all(' lang="de"' in attrs for attrs, _ in descriptions)
+    assert any(html.unescape(t) == wanted for _, t in descriptions)
+    # the heading, a German-only name on the English page, is marked too; not on the German one
+    assert re.search(r'<h1 id="entity-label" lang="de">', en)
+    de = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<h1 id="entity-label">' in de
+    # an English label on the English page needs no mark
+    hamburg = client.get("/id/region/hamburg?lang=en",
+                         headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<h1 id="entity-label">' in hamburg

@@ -109,6 +109,20 @@ def test_map_click_region_and_date(open_view):
     assert problems == []
 
 
+@pytest.mark.parametrize(("query", "shown"), [("", "1. Januar 2010"), ("&lang=en", "1 January 2010")])
+def test_map_status_writes_the_date_in_the_page_language(open_view, query, shown):
+    """The status line's date is in the page's words (as i18n/formatting.py writes it on the
+    server's pages), never the ISO value the URL and the date field keep."""
+    page, problems = open_view("/map?date=2010-01-01" + query)
+    page.wait_for_selector("path.kreis")
+    wait_until(page, "document.querySelector('#status').textContent.includes('2010')")
+    status = page.locator("#status").inner_text()
+    assert shown in status and "2010-01-01" not in status, status
+    assert status.endswith(" " + shown) and page.locator("#year-out").inner_text() == shown
+    assert page.input_value("#date") == "2010-01-01" and "date=2010-01-01" in page.url
+    assert problems == []
+
+
 def test_map_state_restored_from_link_on_a_phone(open_view):
     page, problems = open_view("/map?layer=leader&date=2019-04-01&kreis=03358", mobile=True)
     page.wait_for_selector("path.kreis.selected")
@@ -138,7 +152,8 @@ def test_timeline_of_ikm(open_view):
     page.wait_for_selector("#timeline svg")
     assert page.locator("#timeline circle.attested").count() >= 12
     table = page.locator("#members-on-date").inner_text()
-    assert "Metropolregion Hamburg" in table and "2019-04-04" in table
+    assert "Metropolregion Hamburg" in table and "4. April 2019" in table
+    assert "2019-04-04" not in table and "(15. April 2019)" in page.locator("#on-date").inner_text()
     assert "55. IKM-Tagung" in page.locator("#events").inner_text()
     shot(page, "timeline-ikm")
     assert problems == []

@@ -90,6 +90,8 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
             view.label = phrase(lang, "named_graph", name=name)
         labels = self.labels(iri)
         preferred = pick(labels, lang)
+        if kind != "graph" and preferred is not None and preferred.language not in {None, "", lang}:
+            view.label_lang = preferred.language  # a fallback label is marked as such
         all_sources: dict[str, SourceRef] = {}
 
         # outgoing statements, each with the graphs (sources) that state it
@@ -134,6 +136,7 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
         order = {RDF + "type": 0, RDFS + "label": 1, SKOS + "prefLabel": 1}
         groups.sort(key=lambda g: (order.get(g.predicate, 2), sort_key(g.label)))
         view.outgoing = groups
+        # in the page's language; else the others, each marked with its language on the page
         view.descriptions = [d for d in view.descriptions
                              if d.term.lang in {lang, None}] or view.descriptions
         view.identifiers = self._identifiers(outgoing)

@@ -113,6 +113,7 @@ class EntityView:
     path: str
     lang: str
     label: str
+    label_lang: str | None = None  #: the label's language where it is not the page's
     other_labels: list[Statement] = field(default_factory=list)
     types: list[Term] = field(default_factory=list)
     descriptions: list[Statement] = field(default_factory=list)

@@ -79,7 +79,54 @@ export function number(value, lang, digits = 0) {
     {maximumFractionDigits: digits});
 }
 
-// Interval at any precision (YYYY, YYYY-MM, YYYY-MM-DD) covers day? Open ends are open.
+// A number's lexical form (xsd:integer/decimal) in the page's grouping and decimal mark, its
+// digits kept (no rounding): metrograph/i18n/formatting.py format_number, the same rule.
+const DECIMAL = /^([+-]?)([0-9]+)(?:\.([0-9]+))?$/;
+export function lexicalNumber(lexical, lang) {
+  const text = String(lexical ?? "").trim();
+  const match = DECIMAL.exec(text);
+  if (!match) return text;
+  const [, sign, whole, fraction] = match;
+  const [group, point] = lang === "en" ? [",", "."] : [".", ","];
+  const grouped = whole.replace(/^0+(?=[0-9])/, "").replace(/\B(?=([0-9]{3})+$)/g, group);
+  return sign.replace("+", "") + grouped + (fraction ? point + fraction : "");
+}
+
+// Every date the views show goes through formatDate (values in URLs and forms stay ISO). The
+// same rule as metrograph/i18n/formatting.py format_date, so a view and a server page agree:
+// at its precision, "2019-07-01" is "1. Juli 2019" / "1 July 2019", "2019-07" "Juli 2019" /
+// "July 2019", "2019" stays "2019"; anything else is shown unchanged.
+const DATE = /^(-?[0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$/;
+const MONTHS = {
+  de: ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+    "Oktober", "November", "Dezember"],
+  en: ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"],
+};
+export function formatDate(value, lang) {
+  const text = String(value ?? "").trim();
+  const match = DATE.exec(text);
+  if (!match) return text;
+  const [, year, month, day] = match;
+  if (month === undefined) return year;
+  if (Number(month) < 1 || Number(month) > 12) return text;
+  const name = (MONTHS[lang] || MONTHS.de)[Number(month) - 1];
+  if (day === undefined) return `${name} ${year}`;
+  return lang === "en" ? `${Number(day)} ${name} ${year}` : `${Number(day)}. ${name} ${year}`;
+}
+
+// A date as an element: the words to read, the ISO value in datetime (as the server's pages).
+export function dateNode(value, lang) {
+  if (!value) return "–";
+  return DATE.test(String(value).trim()) ? el("time", {datetime: value}, formatDate(value, lang))
+    : String(value);
+}
+
+// An interval as the server's pages write it (templates/_macros.html period): "… – 2019".
+export function period(start, end, lang) {
+  return `${start ? formatDate(start, lang) : "…"} – ${end ? formatDate(end, lang) : "…"}`;
+}
+
 // A membership's standing on a day, read off the step function the server sends
 // ([[first day, standing], ...]; metrograph/model/memberships.py holds the rule).
 export function standingOn(segments, day) {

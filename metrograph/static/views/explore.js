@@ -1,7 +1,7 @@
 // Membership explorer: who is a member of what (and through which association), as a small
 // force-directed network of our own in SVG and as a table of the same selection.
-import {config, el, svg, getJSON, readState, writeState, link, status, shortIri, longIri}
-  from "./common.js";
+import {config, el, svg, getJSON, readState, writeState, link, status, shortIri, longIri,
+  dateNode} from "./common.js";
 
 const {text: T, lang, base} = config();
 const state = readState({focus: "", depth: "1", date: "", view: "graph"});
@@ -131,7 +131,7 @@ function drawTable() {
         + (e.exit || e.standing === "exit" ? ` (${T.exit})` : "")
         + (e.standing === "undated" ? ` (${T.undated_day})` : "")),
       el("td", {}, link(e.target, b ? label(b) : e.target, base, lang)),
-      el("td", {}, e.start || "–"), el("td", {}, e.end || "–"),
+      el("td", {}, dateNode(e.start, lang)), el("td", {}, dateNode(e.end, lang)),
       el("td", {}, e.sources.join(", "))));
   }
   if (!view.edges.length) body.append(el("tr", {}, el("td", {colspan: 6}, T.no_results)));

@@ -3,7 +3,7 @@
 // where they are only in the area, an exit is reported, or the sources do not date the
 // membership for that day. State is in the URL.
 import {config, el, svg, getJSON, readState, writeState, link, number, standingOn, status,
-  mapSize, pathData, hatchDefs} from "./common.js";
+  mapSize, pathData, hatchDefs, formatDate, period} from "./common.js";
 
 const {text: T, lang, base} = config();
 const state = readState({layer: "metropolitan", region: "", network: "", date: "", kreis: ""});
@@ -85,7 +85,7 @@ function update() {
     option.hidden = !!option.dataset.layer && option.dataset.layer !== state.layer;
   }
   year.value = state.date ? state.date.slice(0, 4) : year.max;
-  yearOut.textContent = state.date || T.all;
+  yearOut.textContent = state.date ? formatDate(state.date, lang) : T.all;
   writeState(state);
   let coloured = 0;
   const overlaps = [];
@@ -110,7 +110,7 @@ function update() {
   }
   const selected = paths.get(state.kreis);
   if (selected) selected.path.parentNode.append(selected.path);  // draw the outline on top
-  status(statusNode, `${coloured} ${T.kreise}` + (state.date ? ` · ${T.date} ${state.date}` : ""));
+  status(statusNode, `${coloured} ${T.kreise}` + (state.date ? ` · ${T.date} ${formatDate(state.date, lang)}` : ""));
   showInfo();
   showOverlaps(overlaps);
 }
@@ -121,7 +121,7 @@ function regionLine(l) {
   const s = standing(l);
   if (s === "exit" || (s === "" && l.exit)) parts.push(T.exit);
   else if (s === "undated") parts.push(T.undated_day);
-  if (l.start || l.end) parts.push(`${l.start || "…"}–${l.end || "…"}`);
+  if (l.start || l.end) parts.push(period(l.start, l.end, lang));
   return el("li", {}, el("span", {class: "swatch", style: `background:${r.color}`}), " ",
     link(r.id, name(r), base, lang), ` (${parts.join(", ")}) `,
     el("button", {type: "button", class: "link", "data-region": r.key,

@@ -1,17 +1,26 @@
 // One catalogue question: the form's values (already in the URL) go to the JSON endpoint;
 // results become a table, a bar chart for a numeric column, and a map for Kreise or regions.
 import {config, el, svg, getJSON, link, number, status, mapSize, pathData, hatchDefs, csv,
-  download} from "./common.js";
+  download, dateNode, lexicalNumber} from "./common.js";
 
 const {text: T, lang, base, name} = config();
 const form = document.getElementById("question-form");
 const statusNode = document.getElementById("status");
 let result;
 
+const XSD = "http://www.w3.org/2001/XMLSchema#";
+const DATES = new Set(["date", "gYear", "gYearMonth"].map((t) => XSD + t));
+const NUMBERS = new Set(["integer", "decimal", "double", "float", "nonNegativeInteger",
+  "positiveInteger", "int", "long"].map((t) => XSD + t));
+
+// dates and numbers in the page's words (the CSV download keeps the lexical forms)
 function cellNode(cell) {
   if (!cell) return "";
   if (cell.type === "uri") return link(cell.value, result.labels[cell.value] || cell.value, base, lang);
-  return cell.value;
+  if (DATES.has(cell.datatype)) return dateNode(cell.value, lang);
+  if (NUMBERS.has(cell.datatype)) return el("data", {value: cell.value}, lexicalNumber(cell.value, lang));
+  return cell["xml:lang"] && cell["xml:lang"] !== lang
+    ? el("span", {lang: cell["xml:lang"]}, cell.value) : cell.value;
 }
 
 function table() {

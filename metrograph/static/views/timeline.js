@@ -1,7 +1,7 @@
 // Timeline of one organisation: memberships as bars (their intervals) or as dots at the dates
 // of the sources that attest them, posts, events, and a cursor on the chosen day.
-import {config, el, svg, getJSON, readState, writeState, link, status, standingOn, shortIri}
-  from "./common.js";
+import {config, el, svg, getJSON, readState, writeState, link, status, standingOn, shortIri,
+  formatDate, period} from "./common.js";
 
 const {text: T, lang, base} = config();
 const today = new Date().toISOString().slice(0, 10);
@@ -14,6 +14,9 @@ const year = (value) => {
   const [y, m = "07", d = "01"] = value.split("-");
   return Number(y) + (Number(m) - 1) / 12 + (Number(d) - 1) / 365;
 };
+
+// an event's day (or span of days) in the page's words
+const eventDates = (e) => formatDate(e.start, lang) + (e.end ? " – " + formatDate(e.end, lang) : "");
 
 function rows() {
   return data.memberships.map((m) => ({
@@ -57,7 +60,7 @@ function draw() {
     label.textContent = m.name.length > 40 ? m.name.slice(0, 38) + "…" : m.name;
     const tip = svg("title");
     tip.textContent = `${m.name} (${m.roleLabel}${m.kind === "exit" ? ", " + T.exit : ""}) — ${T.attested}: ` +
-      m.attested.map((a) => `${a.label}${a.date ? " " + a.date : " (" + T.undated + ")"}`).join("; ");
+      m.attested.map((a) => `${a.label}${a.date ? " " + formatDate(a.date, lang) : " (" + T.undated + ")"}`).join("; ");
     g.append(tip, label);
     for (const [start, end] of m.periods) {
       const a = start ? year(start) - (start.length === 4 ? 0.5 : 0) : from;
@@ -77,7 +80,7 @@ function draw() {
     const cx = x(year(e.start));
     const marker = svg("path", {d: `M${cx},${ey - 7}L${cx + 7},${ey}L${cx},${ey + 7}L${cx - 7},${ey}Z`, class: "event"});
     const tip = svg("title");
-    tip.textContent = `${e.label} (${e.start}${e.end ? "–" + e.end : ""})`;
+    tip.textContent = `${e.label} (${eventDates(e)})`;
     marker.append(tip);
     root.append(marker);
   }
@@ -87,7 +90,7 @@ function draw() {
 
 function onDate() {
   const day = state.date || today;
-  document.getElementById("on-date").textContent = `(${day})`;
+  document.getElementById("on-date").textContent = `(${formatDate(day, lang)})`;
   const head = el("thead", {}, el("tr", {}, ...[T.member, T.role, `${T.start}–${T.end}`, T.attested]
     .map((h) => el("th", {scope: "col"}, h))));
   const body = el("tbody");
@@ -97,9 +100,9 @@ function onDate() {
   const undatedOnly = members.filter((m) => standingOn(m.segments, day) === "undated");
   const row = (m, note) => el("tr", {},
     el("td", {}, link(m.other, m.label, base, lang)), el("td", {}, m.roleLabel),
-    el("td", {}, m.start || m.end ? `${m.start || "…"}–${m.end || "…"}` : T.no_interval),
+    el("td", {}, m.start || m.end ? period(m.start, m.end, lang) : T.no_interval),
     el("td", {}, note || m.attested.filter((a) => a.date && a.date <= day)
-      .map((a) => `${a.label} (${a.date})`).join("; ")));
+      .map((a) => `${a.label} (${formatDate(a.date, lang)})`).join("; ")));
   for (const m of valid) body.append(row(m));
   if (undatedOnly.length) {
     body.append(el("tr", {}, el("th", {colspan: 4, scope: "rowgroup"}, T.undated_now)));
@@ -113,10 +116,10 @@ function onDate() {
 
 function lists() {
   document.getElementById("events").replaceChildren(...(data.events.length ? data.events.map((e) =>
-    el("li", {}, `${e.start}${e.end ? "–" + e.end : ""} `, link(e.event, e.label, base, lang))) : [el("li", {}, T.no_results)]));
+    el("li", {}, `${eventDates(e)} `, link(e.event, e.label, base, lang))) : [el("li", {}, T.no_results)]));
   document.getElementById("posts").replaceChildren(...(data.posts.length ? data.posts.map((p) =>
     el("li", {}, link(p.post, p.label || p.post, base, lang), ": ", link(p.person, p.personLabel, base, lang),
-      ` (${T.attested} ${p.sourceLabel}${p.date ? ", " + p.date : ""})`)) : [el("li", {}, T.no_results)]));
+      ` (${T.attested} ${p.sourceLabel}${p.date ? ", " + formatDate(p.date, lang) : ""})`)) : [el("li", {}, T.no_results)]));
 }
 
 async function load() {
