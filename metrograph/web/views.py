@@ -23,6 +23,7 @@ from metrograph.build import inputs, query_catalogue
 from metrograph.errors import BadRequest, DataError, NotFound
 from metrograph.i18n.collation import sort_key
 from metrograph.i18n.text import VIEWS as TEXT
+from metrograph.model.memberships import MEMBER_STANDINGS
 from metrograph.model.namespaces import prefixes
 from metrograph.model.validity import parse_day
 from metrograph.pages.planner import explorer, kreis_map, questions
@@ -129,7 +130,12 @@ def _language() -> str:
 def _layout(lang: str) -> dict[str, Any]:
     from metrograph.web.resources import page_layout
 
-    return {**page_layout(lang), "vt": TEXT[lang]}
+    layout = page_layout(lang)
+    # what the views' scripts read (static/views/common.js: config()); the member standings
+    # come from the one membership model
+    view_config = {"text": TEXT[lang], "lang": lang, "base": layout["base_iri"],
+                   "memberStandings": sorted(MEMBER_STANDINGS)}
+    return {**layout, "vt": TEXT[lang], "view_config": view_config}
 
 
 def _etag(*parts: Any) -> str:

@@ -3,9 +3,16 @@
 
 export const SVG = "http://www.w3.org/2000/svg";
 
+let parsedConfig;
 export function config() {
-  const node = document.getElementById("view-config");
-  return JSON.parse(node.textContent);
+  parsedConfig ??= JSON.parse(document.getElementById("view-config").textContent);
+  return parsedConfig;
+}
+
+// whether a standing (from the server's step function) makes a member: the server sends the
+// membership model's list, so the rule is not copied here
+export function isMember(standing) {
+  return config().memberStandings.includes(standing);
 }
 
 // el("a", {href: "/x", class: "y"}, "text", child, ...)

@@ -2,7 +2,7 @@
 // to on the chosen date (all times without one); hatched where they belong to several; pale
 // where they are only in the area, an exit is reported, or the sources do not date the
 // membership for that day. State is in the URL.
-import {config, el, svg, getJSON, readState, writeState, link, number, standingOn, status,
+import {config, isMember, el, svg, getJSON, readState, writeState, link, number, standingOn, status,
   mapSize, pathData, hatchDefs, formatDate, period} from "./common.js";
 
 const {text: T, lang, base} = config();
@@ -40,8 +40,7 @@ function activeLinks(feature) {
 // a link that makes the Kreis (or some of its Gemeinden) a member on the day
 function holds(l) {
   const s = standing(l);
-  return (l.kind === "member" || l.kind === "partial") && (s === "valid" || s === "attested"
-    || (s === "" && !l.exit));
+  return (l.kind === "member" || l.kind === "partial") && (isMember(s) || (s === "" && !l.exit));
 }
 
 function memberRegions(links) {

@@ -1,6 +1,6 @@
 // Timeline of one organisation: memberships as bars (their intervals) or as dots at the dates
 // of the sources that attest them, posts, events, and a cursor on the chosen day.
-import {config, el, svg, getJSON, readState, writeState, link, status, standingOn, shortIri,
+import {config, isMember, el, svg, getJSON, readState, writeState, link, status, standingOn, shortIri,
   formatDate, period} from "./common.js";
 
 const {text: T, lang, base} = config();
@@ -96,7 +96,7 @@ function onDate() {
   const body = el("tbody");
   // the standing on the day comes from the server's step function (one rule, in Python)
   const members = rows().filter((m) => m.direction === "members");
-  const valid = members.filter((m) => ["valid", "attested"].includes(standingOn(m.segments, day)));
+  const valid = members.filter((m) => isMember(standingOn(m.segments, day)));
   const undatedOnly = members.filter((m) => standingOn(m.segments, day) === "undated");
   const row = (m, note) => el("tr", {},
     el("td", {}, link(m.other, m.label, base, lang)), el("td", {}, m.roleLabel),
