@@ -123,7 +123,7 @@ class RemoteBackend(Backend):
         try:
             live = remote_store.read_live(self.store)
         except MetrographError as exc:
-            raise StoreError(f"the store cannot be read: {exc}") from None
+            raise StoreError(f"cannot read the remote store: {exc}") from None
         if live is None:
             raise StoreError(f"the store at {self.settings['remote_query_url']} holds no "
                              "release: run 'metrograph publish' first")
