@@ -88,6 +88,17 @@ def app(settings: dict[str, Any], release: folders.Release):
     yield application
 
 
+@pytest.fixture(scope="session")
+def patient_app(settings: dict[str, Any], release: folders.Release):
+    """The app with a generous query limit, for tests that compare whole catalogue answers:
+    on a busy machine (Virtuoso and browsers beside it) the heavier questions take seconds."""
+    from metrograph.web import create_app
+
+    overrides = {k: settings[k] for k in ("var_dir", "project_dir", *TEST_OVERRIDES)}
+    application = create_app({**overrides, "query_timeout": 60.0})
+    yield application
+
+
 @pytest.fixture
 def client(app) -> Iterator[Any]:
     with app.test_client() as test_client:

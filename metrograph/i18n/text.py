@@ -221,6 +221,83 @@ ERROR_PAGES: dict[str, dict[Any, Any]] = {
            "words": ("The server's note", "Home")},
 }
 
+#: the question catalogue's answers: a heading per result variable (German, English)
+ANSWER_COLUMNS: dict[str, tuple[str, str]] = {
+    "areaKm2": ("Fläche (km²)", "Area (km²)"), "ags": ("AGS", "AGS"),
+    "author": ("Verfasser", "Author"), "body": ("Gremium", "Body"),
+    "bodyLabel": ("Gremium", "Body"), "claim": ("Angabe", "Claim"),
+    "cooperationLabel": ("Kooperation", "Cooperation"), "countOf": ("Gezählt", "Counted"),
+    "confidence": ("Verlässlichkeit", "Confidence"), "cooperation": ("Kooperation", "Cooperation"),
+    "day": ("Stichtag", "Day"), "email": ("E-Mail", "Email"), "end": ("Ende", "End"),
+    "event": ("Veranstaltung", "Event"), "exit": ("Austritt gemeldet", "Exit reported"),
+    "gemeinde": ("Gemeinde", "Municipality"),
+    "gemeindefreieGebiete": ("Gemeindefreie Gebiete", "Unincorporated areas"),
+    "gemeinden": ("Gemeinden", "Municipalities"),
+    "gemeindeverbaende": ("Gemeindeverbände", "Municipal associations"),
+    "generalEmail": ("Allgemeine E-Mail", "General email"), "host": ("Gastgeber", "Host"),
+    "inMetrex": ("in METREX", "in METREX"), "issued": ("Datum der Quelle", "Source date"),
+    "kind": ("Art", "Kind"), "kreis": ("Kreis", "District"), "kreisAgs": ("AGS", "AGS"),
+    "kreisLabel": ("Kreis (Name)", "District (name)"), "kreise": ("Kreise", "Districts"),
+    "label": ("Bezeichnung", "Label"), "land": ("Land", "State"),
+    "largest": ("größter Gesellschafter", "largest shareholder"),
+    "leaderName": ("LEADER-Region (Name)", "LEADER region (name)"),
+    "leaderRegion": ("LEADER-Region", "LEADER region"), "level": ("Ebene", "Level"),
+    "linked": ("Verknüpft", "Linked"), "locality": ("Ort", "Locality"),
+    "measure": ("Größe", "Measure"), "member": ("Mitglied", "Member"),
+    "memberLabel": ("Mitglied (Name)", "Member (name)"), "members": ("Mitglieder", "Members"),
+    "name": ("Name", "Name"), "network": ("Netzwerk", "Network"), "number": ("Anzahl", "Number"),
+    "nuts3": ("NUTS-3", "NUTS 3"), "organisation": ("Organisation", "Organisation"),
+    "organisationLabel": ("Organisation (Name)", "Organisation (name)"),
+    "organizers": ("Veranstalter", "Organisers"), "paper": ("Papier", "Paper"),
+    "person": ("Person", "Person"), "places": ("Orte", "Places"),
+    "population": ("Einwohner", "Population"),
+    "population2023": ("Einwohner 2023", "Population 2023"),
+    "populationZensus2022": ("Einwohner (Zensus 2022)", "Population (census 2022)"),
+    "post": ("Amt", "Post"), "postLabel": ("Amt (Bezeichnung)", "Post (label)"),
+    "postalCode": ("Postleitzahl", "Postal code"), "publisher": ("Herausgeber", "Publisher"),
+    "qualifier": ("Genauigkeit", "Qualifier"), "referenceDate": ("Stichtag", "Reference date"),
+    "regbez": ("Regierungsbezirk", "Government region"), "region": ("Region", "Region"),
+    "regionLabel": ("Region", "Region"),
+    "relation": ("Beziehung", "Relation"), "role": ("Rolle", "Role"),
+    "scopeNote": ("Anmerkung", "Scope note"), "shareholder": ("Gesellschafter", "Shareholder"),
+    "source": ("Quelle", "Source"), "sourceTitle": ("Titel der Quelle", "Source title"),
+    "sources": ("Quellen", "Sources"), "standing": ("Stand", "Standing"),
+    "start": ("Beginn", "Start"), "statements": ("Aussagen", "Statements"),
+    "status": ("Status", "Status"), "street": ("Straße", "Street"),
+    "telephone": ("Telefon", "Telephone"), "theme": ("Thema", "Theme"),
+    "themeLabel": ("Thema (Bezeichnung)", "Theme (label)"), "themes": ("Themen", "Themes"),
+    "things": ("Verknüpfte", "Linked things"), "through": ("über", "through"),
+    "title": ("Titel", "Title"), "type": ("Typ", "Type"), "unit": ("Einheit", "Unit"),
+    "unitLabel": ("Einheit (Name)", "Unit (name)"), "units": ("Einheiten", "Units"),
+    "value": ("Wert", "Value"), "what": ("Was", "What"), "wikidata": ("Wikidata", "Wikidata"),
+    "year": ("Jahr", "Year"),
+}
+
+#: codes the catalogue's answers hold as plain strings, in words (German, English); the
+#: membership standings and confidence values come from their own tables
+ANSWER_CODES: dict[str, tuple[str, str]] = {
+    "member": ("Mitglied", "member"), "guest": ("Gast", "guest"),
+    "municipalities": ("Kommunen beteiligt", "municipalities take part"),
+    "has-unit": ("hat Einheit", "has unit"), "stated-count": ("angegebene Zahl", "stated count"),
+    "listed-members": ("aufgeführte Mitglieder", "listed members"),
+    "area-inclusion": ("im Gebiet, nicht Mitglied", "in the area, not a member"),
+    "exit-reported": ("Austritt gemeldet", "exit reported"),
+    "true": ("ja", "yes"), "false": ("nein", "no"),
+}
+
+
+def answer_words(lang: str) -> dict[str, dict[str, str]]:
+    """The headings and code words of catalogue answers in ``lang``: ``columns`` by variable
+    name, ``codes`` by code (standings and confidence values included)."""
+    index = 1 if lang == "en" else 0
+    page = PAGES["en" if lang == "en" else "de"]
+    codes = {code: words[index] for code, words in ANSWER_CODES.items()}
+    codes.update(page["standings"])
+    codes.update(page["confidence_values"])
+    return {"columns": {name: words[index] for name, words in ANSWER_COLUMNS.items()},
+            "codes": codes}
+
+
 #: sentences the code composes, with {placeholders}
 PHRASES: dict[str, dict[str, str]] = {
     "de": {"named_graph": "Benannter Graph „{name}“",

@@ -359,25 +359,28 @@ def question_json(name: str) -> Response:
         rows = result["results"]["bindings"]
         truncated = len(rows) > MAX_QUESTION_ROWS
         rows = rows[:MAX_QUESTION_ROWS]
+        lang = "en" if request.args.get("lang") == "en" else "de"
         return {"name": query.name, "title": query.title,
                 "columns": questions.describe_columns(names, rows, _base()),
-                "rows": rows, "truncated": truncated, "labels": _labels(rows),
+                **questions.answer_text(names, rows, lang),
+                "rows": rows, "truncated": truncated, "labels": _labels(rows, lang),
                 "parameters": {k.value: v.value for k, v in bound.items()}}
     return _json(make)
 
 
-def _labels(rows: planner_rows.Rows) -> dict[str, str]:
+def _labels(rows: planner_rows.Rows, lang: str) -> dict[str, str]:
+    """Labels in ``lang`` of this dataset's IRIs in the rows, also those in lists of IRIs."""
     from metrograph.web.resources import resources
 
     res = resources()
-    lang = "en" if request.args.get("lang") == "en" else "de"
     base = _base()
     labels = {}
     for row in rows:
         for cell in row.values():
-            iri = cell["value"]
-            if cell["type"] == "uri" and iri.startswith(base) and iri not in labels:
-                labels[iri] = res.label(iri, lang)
+            iris = [cell["value"]] if cell["type"] == "uri" else questions.iri_list(cell) or []
+            for iri in iris:
+                if iri.startswith(base) and iri not in labels:
+                    labels[iri] = res.label(iri, lang)
     return labels
 
 

@@ -13,10 +13,20 @@ const DATES = new Set(["date", "gYear", "gYearMonth"].map((t) => XSD + t));
 const NUMBERS = new Set(["integer", "decimal", "double", "float", "nonNegativeInteger",
   "positiveInteger", "int", "long"].map((t) => XSD + t));
 
-// dates and numbers in the page's words (the CSV download keeps the lexical forms)
-function cellNode(cell) {
+const label = (iri) => link(iri, result.labels[iri] || iri, base, lang);
+
+// dates, numbers and codes in the page's words, lists of IRIs as links (the CSV download
+// keeps the values as the query gave them)
+function cellNode(cell, column) {
   if (!cell) return "";
-  if (cell.type === "uri") return link(cell.value, result.labels[cell.value] || cell.value, base, lang);
+  if (cell.type === "uri") return label(cell.value);
+  if (column.kind === "iris") {
+    const items = cell.value.split(/\s+/).filter(Boolean);
+    return el("span", {}, ...items.flatMap((iri, i) => (i ? [", ", label(iri)] : [label(iri)])));
+  }
+  if (cell.type === "literal" && !cell["xml:lang"] && Object.hasOwn(result.codes, cell.value)) {
+    return el("data", {value: cell.value}, result.codes[cell.value]);
+  }
   if (DATES.has(cell.datatype)) return dateNode(cell.value, lang);
   if (NUMBERS.has(cell.datatype)) return el("data", {value: cell.value}, lexicalNumber(cell.value, lang));
   return cell["xml:lang"] && cell["xml:lang"] !== lang
@@ -24,10 +34,11 @@ function cellNode(cell) {
 }
 
 function table() {
-  const head = el("thead", {}, el("tr", {}, ...result.columns.map((c) => el("th", {scope: "col"}, c.name))));
+  const head = el("thead", {}, el("tr", {}, ...result.columns.map((c) =>
+    el("th", {scope: "col", title: "?" + c.name}, result.headings[c.name] || c.name))));
   const body = el("tbody");
   for (const row of result.rows) {
-    body.append(el("tr", {}, ...result.columns.map((c) => el("td", {}, cellNode(row[c.name])))));
+    body.append(el("tr", {}, ...result.columns.map((c) => el("td", {}, cellNode(row[c.name], c)))));
   }
   if (!result.rows.length) body.append(el("tr", {}, el("td", {colspan: result.columns.length || 1}, T.no_results)));
   document.getElementById("results").replaceChildren(head, body);
@@ -38,7 +49,7 @@ function rowLabel(row) {
     const cell = row[c.name];
     if (!cell) continue;
     if (cell.type === "uri") return result.labels[cell.value] || cell.value.split("/").pop();
-    if (c.kind === "text") return cell.value;
+    if (c.kind === "text") return Object.hasOwn(result.codes, cell.value) ? result.codes[cell.value] : cell.value;
   }
   return "";
 }
@@ -51,7 +62,7 @@ function chart() {
   const max = Math.max(...rows.map((r) => Number(r[numeric.name].value)), 1);
   const width = 800, left = 280, rowH = 18;
   const root = svg("svg", {viewBox: `0 0 ${width} ${rows.length * rowH + 10}`, role: "img",
-    "aria-label": `${T.chart}: ${numeric.name}`});
+    "aria-label": `${T.chart}: ${result.headings[numeric.name] || numeric.name}`});
   rows.forEach((r, i) => {
     const v = Number(r[numeric.name].value);
     const label = svg("text", {x: left - 6, y: i * rowH + 13, "text-anchor": "end"});
@@ -63,7 +74,7 @@ function chart() {
     value.textContent = number(v, lang, 1);
     root.append(label, bar, value);
   });
-  holder.replaceChildren(el("h2", {}, `${T.chart}: ${numeric.name}`), root);
+  holder.replaceChildren(el("h2", {}, `${T.chart}: ${result.headings[numeric.name] || numeric.name}`), root);
 }
 
 async function map() {
