@@ -132,8 +132,8 @@ def test_position_papers_2018_to_2021(select) -> None:
 def test_partners_metrex_members_and_mkro(select, ask) -> None:
     partners = select("SELECT ?p WHERE { GRAPH graph:ikm-ueber-ikm { network:ikm mg:partner ?p } }")
     assert {p["p"].rsplit("/", 1)[1] for p in partners} == {"bbsr", "bmi", "imeg", "metrex"}
-    metrex = select("""SELECT ?r WHERE { ?m org:organization network:metrex ; org:member ?r ;
-        dct:source source:ikm-ueber-ikm }""")
+    metrex = select("""SELECT ?r WHERE { GRAPH graph:ikm-ueber-ikm {
+        ?m org:organization network:metrex ; org:member ?r } }""")
     assert len(metrex) == 10
     assert not any(r["r"].endswith(("/nordwest", "/ruhr")) for r in metrex)
     assert in_graph(ask, "ikm-ueber-ikm", """event:mkro-anerkennung-2005

@@ -7,9 +7,11 @@ Each table belongs to one source, and its quads go to that source's graph:
     kreise-figures-2023                     -> destatis-kreise-2023
     zensus2022-gemeinden                    -> zensus-2022
     wikidata-kreise                         -> wikidata-kreise
+    wikidata-gemeinden                      -> wikidata-gemeinden
     kreis-boundaries, land-boundaries       -> bkg-vg5000-2021
     regions, region-members                 -> metropolregionen-compilation
-    region-member-sources                   -> catalog-reference-web (descriptions of the web pages)
+    region-member-sources, network-sources     -> catalog-reference-web (see reference_web_sources)
+    imeg-members                            -> networks-compilation (see reference_imeg)
     networks, network-members               -> networks-compilation
     leader-regions                          -> leader-niedersachsen-compilation
 
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -221,6 +222,14 @@ def zensus2022(table: Table, base: str) -> Iterator[ox.Quad]:
         yield from t.figure(g, "population", row["population"], ZENSUS_DATE, "zensus2022")
 
 
+@converter("reference/wikidata-gemeinden")
+def wikidata_gemeinden(table: Table, base: str) -> Iterator[ox.Quad]:
+    t = Terms(table, base, "wikidata-gemeinden")
+    for row in _rows(table):
+        yield t.q(t.iri("gemeinde:" + row["gemeinde"]), SKOS + "exactMatch",
+                  ox.NamedNode(WD + row["wikidata"]))
+
+
 @converter("reference/wikidata-kreise")
 def wikidata_kreise(table: Table, base: str) -> Iterator[ox.Quad]:
     """skos:exactMatch, not owl:sameAs: see docs/reference-data.md."""
@@ -298,9 +307,16 @@ def region_members(table: Table, base: str) -> Iterator[ox.Quad]:
                      t.q(node, t.m("includedUnit"), t.iri(row["member"])),
                      t.q(node, t.m("includedIn"), t.iri(row["region"]))]
         elif row["status"] in ("member", "exit-reported"):
-            node, quads = _membership(t, row["region"], row["member"], "role:member", source)
+            # a pair's second claim (an exit report, a dated join stated by some of the
+            # sources) is told apart by what it adds
+            extra = ("exit-reported" if row["status"] == "exit-reported"
+                     else f"from-{row['start']}" if row.get("start") else "")
+            node, quads = _membership(t, row["region"], row["member"], "role:member", source,
+                                      extra)
             if row["status"] == "exit-reported":
                 quads.append(t.q(node, t.m("membershipStatus"), t.m("ExitReported")))
+            quads += interval_quads(node, row.get("start", ""), "", Context(base, table, line),
+                                    t.graph)
         else:
             raise Context(base, table, line).fail(f"unknown status {row['status']!r}")
         yield from quads
@@ -308,24 +324,6 @@ def region_members(table: Table, base: str) -> Iterator[ox.Quad]:
         for page in row["sources"].split():
             yield t.q(node, DCT + "source", t.iri("source:" + page))
         yield from _note(t, node, row["note"])
-
-
-@converter("reference/region-member-sources")
-def region_member_sources(table: Table, base: str) -> Iterator[ox.Quad]:
-    """The web pages behind the compiled memberships, as source documents of the catalogue."""
-    t = Terms(table, base, "catalog-reference-web")
-    for row in _rows(table):
-        doc = t.iri("source:" + row["source"])
-        kind = KIND_DE.get(row["kind"], "Webseite")
-        yield t.typed(doc, "SourceDocument")
-        yield t.label(doc, f"{kind}: {urlsplit(row['url']).hostname}")
-        yield t.label(doc, row["description"], "en")
-        yield t.q(doc, t.m("publisherNote"), ox.Literal(
-            f"Art der Quelle: {kind}. Zitiert von der Zusammenstellung der Mitglieder der "
-            "Metropolregionen; Herausgeber und Lizenz siehe die Seite selbst.", language="de"))
-        yield t.q(doc, DCT + "title", ox.Literal(row["description"], language="en"))
-        yield t.q(doc, DCAT + "accessURL", ox.NamedNode(row["url"]))
-        yield t.q(doc, DCT + "type", ox.Literal(row["kind"]))
 
 
 @converter("reference/networks")
@@ -349,8 +347,13 @@ def network_members(table: Table, base: str) -> Iterator[ox.Quad]:
             guest = t.iri(row["member"])
             yield ox.Quad(guest, RDF_TYPE, ox.NamedNode(ORG + "Organization"), t.graph)
             yield t.label(guest, row["member_name"])
-        node, quads = _membership(t, row["network"], row["member"], row["role"], source)
+        start = row.get("start", "")
+        node, quads = _membership(t, row["network"], row["member"], row["role"], source,
+                                  f"from-{start}" if start else "")
         yield from quads
+        yield from interval_quads(node, start, "", Context(base, table, 0), t.graph)
+        for page in row.get("sources", "").split():
+            yield t.q(node, DCT + "source", t.iri("source:" + page))
         yield from _note(t, node, row["note"])
 
 

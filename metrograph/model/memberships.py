@@ -218,11 +218,15 @@ BIND (SUBSTR(STR(NOW()), 1, 10) AS ?today)
 BIND (COALESCE(STR(?day), ?today) AS ?d)"""
 
 #: Binds ?standing of the claim row on day ?d (a "YYYY-MM-DD" string), today being ?today.
+#: (COALESCE around the lengths: Virtuoso evaluates both sides of ``||`` and refuses SUBSTR of
+#: an unbound length, where SPARQL would let ``!BOUND`` decide.)
 STANDING_BIND = """\
 BIND (IF(BOUND(?start) || BOUND(?end),
-         IF((!BOUND(?start) || STR(?start) <= SUBSTR(?d, 1, STRLEN(STR(?start))))
-            && (!BOUND(?end) || SUBSTR(?d, 1, STRLEN(STR(?end))) <= STR(?end)), "valid", "outside"),
-         IF(IF(BOUND(?sourceDate), SUBSTR(?d, 1, STRLEN(STR(?sourceDate))) >= STR(?sourceDate),
+         IF((!BOUND(?start) || STR(?start) <= SUBSTR(?d, 1, STRLEN(COALESCE(STR(?start), ""))))
+            && (!BOUND(?end) || SUBSTR(?d, 1, STRLEN(COALESCE(STR(?end), ""))) <= STR(?end)),
+            "valid", "outside"),
+         IF(IF(BOUND(?sourceDate),
+               SUBSTR(?d, 1, STRLEN(COALESCE(STR(?sourceDate), ""))) >= STR(?sourceDate),
                ?d >= ?today),
             IF(?exit, "exit", "attested"), "undated")) AS ?standing)"""
 
