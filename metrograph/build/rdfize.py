@@ -9,14 +9,21 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from metrograph.build import curated_tables, reference_tables
+from metrograph.build import (
+    curated_tables,
+    reference_history,
+    reference_imeg,
+    reference_tables,
+    reference_web_sources,
+)
 from metrograph.build.converters import CONVERTERS, RDF_TYPE
 from metrograph.build.inputs import Table
 from metrograph.errors import DataError
 
 __all__ = ["RDF_TYPE", "table_quads", "turtle_quads"]
 #: the modules whose converters are registered (imported for that)
-CONVERTER_MODULES = (curated_tables, reference_tables)
+CONVERTER_MODULES = (curated_tables, reference_tables, reference_web_sources, reference_imeg,
+                     reference_history)
 
 
 def table_quads(table: Table, base: str) -> Iterator[ox.Quad]:
