@@ -38,8 +38,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     base, project = settings["base_iri"], Path(settings["project_dir"])
-    quads = pipeline.add_source_links(pipeline.collect_quads(project, base), base)
-    pipeline.check_sources_described(quads, base)
+    quads = pipeline.read_inputs(settings)
     report = shacl_gate.validate(shacl_gate.to_rdflib(quads),
                                shacl_gate.load_shapes(sources.shape_files(project), base))
     if args.report:

@@ -35,6 +35,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder holding ontology/, data/, shapes/ and queries/ (the build's inputs)."),
     Setting("var_dir", str(ROOT / "var"),
             "Where releases are built; 'current' inside it points to the release being served."),
+    Setting("seeds_dir", str(ROOT.parent / "shared" / "seeds"),
+            "Folder of the seed pages' texts (NNN_*.txt): the build checks every evidence phrase "
+            "against them; where the folder is absent it checks the phrases' form only."),
     Setting("host", "127.0.0.1", "Interface the server binds to."),
     Setting("port", 8000, "TCP port the server listens on.", int),
     Setting("workers", 2, "Server worker processes (gunicorn), each holding the read-only store.", int),
@@ -111,7 +114,8 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 
 def markdown_table() -> str:
     """The configuration table of docs/operations.md (a test checks it carries exactly this)."""
-    shown = {"project_dir": "the repository", "var_dir": "`var/` in the repository"}
+    shown = {"project_dir": "the repository", "var_dir": "`var/` in the repository",
+             "seeds_dir": "`shared/seeds/` beside the repository"}
     lines = ["| environment variable | default | meaning |", "|---|---|---|"]
     for s in SETTINGS:
         default = shown.get(s.name, f"`{s.default}`" if s.default != "" else "(none)")

@@ -73,7 +73,8 @@ def test_changed_input_gives_a_new_release_and_switches_current(project: Path, t
     settings = settings_for(project, tmp_path / "var")
     first = pipeline.build(settings, quiet)
     with (project / "data/tables/memberships.csv").open("a", encoding="utf-8") as f:
-        f.write("network:metrex,region:nordwest,role:member,2010,,ikm-ueber-ikm,test line\n")
+        f.write("network:metrex,region:nordwest,role:member,2010,,ikm-ueber-ikm,test line,"
+                "The Network of European Metropolitan Regions and Areas (METREX)\n")
     second = pipeline.build(settings, quiet)
     assert second.id != first.id
     assert folders.current_release(tmp_path / "var").id == second.id
@@ -143,7 +144,8 @@ def test_killed_build_leaves_previous_release_servable(project: Path, tmp_path: 
     var_dir = tmp_path / "var"
     good = pipeline.build(settings_for(project, var_dir), quiet)
     with (project / "data/tables/memberships.csv").open("a", encoding="utf-8") as f:
-        f.write("network:metrex,region:ruhr,role:member,,,ikm-ueber-ikm,changed\n")
+        f.write("network:metrex,region:ruhr,role:member,,,ikm-ueber-ikm,changed,"
+                "The Network of European Metropolitan Regions and Areas (METREX)\n")
     env = {**os.environ, "METROGRAPH_PROJECT_DIR": str(project), "METROGRAPH_VAR_DIR": str(var_dir)}
     for delay in (0.5, 1.5, 3.0):
         proc = subprocess.Popen([sys.executable, "-m", "metrograph.cli", "build"], env=env,

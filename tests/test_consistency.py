@@ -16,6 +16,14 @@ import pytest
 
 from metrograph.model.memberships import MEMBER_STANDINGS, standing_in
 
+
+@pytest.fixture
+def client(patient_app):
+    """Every view asked through the app with the generous query limit: the answers are
+    compared here, not the limits (a busy machine makes the heavier questions take seconds)."""
+    with patient_app.test_client() as test_client:
+        yield test_client
+
 BASE = "https://w3id.org/metrograph/"
 TODAY = dt.date.today().isoformat()
 HTML = {"Accept": "text/html"}

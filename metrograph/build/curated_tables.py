@@ -2,15 +2,20 @@
 
 ``memberships.csv`` — one membership claim per line::
 
-    organization,member,role,start,end,source,note
-    network:ikm,region:ruhr,role:member,,,ikm-fruehjahrstagung-2019,
+    organization,member,role,start,end,source,note,evidence
+    network:ikm,region:ruhr,role:member,,,ikm-fruehjahrstagung-2019,,Metropole Ruhr
 
 becomes an ``org:Membership`` in the source's graph, with ``org:memberDuring`` when a start or
 end is given. The same membership stated by two sources is two claims, one per source graph.
+``evidence`` holds the phrases of the source page that state the claim (see
+:mod:`metrograph.build.evidence`), separated by `` | ``; where a phrase alone is not unique on
+the page, the words around it pick the place: ``der [[Metropolregion Hamburg]] und`` is the
+phrase "Metropolregion Hamburg" with prefix "der " and suffix " und".
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -21,7 +26,11 @@ from metrograph.build.inputs import Table
 ORG = "http://www.w3.org/ns/org#"
 DCT = "http://purl.org/dc/terms/"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-MEMBERSHIP_COLUMNS = ("organization", "member", "role", "start", "end", "source", "note")
+MEMBERSHIP_COLUMNS = ("organization", "member", "role", "start", "end", "source", "note",
+                      "evidence")
+OA = "http://www.w3.org/ns/oa#"
+REIFIES = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#reifies")
+_MARKED = re.compile(r"^(.*?)\[\[(.+?)\]\](.*)$", re.DOTALL)
 
 
 def slug_of(curie: str) -> str:
@@ -51,14 +60,39 @@ def memberships(table: Table, base: str) -> Iterator[ox.Quad]:
         seen[local] = line
         node = ctx.iri("membership:" + local)
         graph = ctx.graph(row["source"])
-        yield ox.Quad(node, RDF_TYPE, ox.NamedNode(ORG + "Membership"), graph)
-        yield ox.Quad(node, ox.NamedNode(ORG + "organization"), ctx.iri(row["organization"]), graph)
-        yield ox.Quad(node, ox.NamedNode(ORG + "member"), ctx.iri(row["member"]), graph)
-        yield ox.Quad(node, ox.NamedNode(ORG + "role"), ctx.iri(row["role"]), graph)
+        claim = [
+            ox.Quad(node, RDF_TYPE, ox.NamedNode(ORG + "Membership"), graph),
+            ox.Quad(node, ox.NamedNode(ORG + "organization"), ctx.iri(row["organization"]), graph),
+            ox.Quad(node, ox.NamedNode(ORG + "member"), ctx.iri(row["member"]), graph),
+            ox.Quad(node, ox.NamedNode(ORG + "role"), ctx.iri(row["role"]), graph),
+        ]
         if row["note"]:
-            yield ox.Quad(node, ox.NamedNode(RDFS + "comment"), ox.Literal(row["note"], language="de"),
-                          graph)
-        yield from interval_quads(node, row["start"], row["end"], ctx, graph)
+            claim.append(ox.Quad(node, ox.NamedNode(RDFS + "comment"),
+                                 ox.Literal(row["note"], language="de"), graph))
+        claim += interval_quads(node, row["start"], row["end"], ctx, graph)
+        yield from claim
+        yield from evidence_quads(claim, row.get("evidence", ""), ctx)
+
+
+def evidence_quads(claim: list[ox.Quad], cell: str, ctx: Context) -> Iterator[ox.Quad]:
+    """Each phrase of an ``evidence`` cell as an annotation on every quad of the claim (the
+    form a Turtle file's ``{| oa:exact … |}`` takes; the build checks and converts them)."""
+    for phrase in (p.strip() for p in cell.split(" | ")):
+        if not phrase:
+            continue
+        marked = _MARKED.match(phrase)
+        prefix, exact, suffix = marked.groups() if marked else ("", phrase, "")
+        if "[[" in exact or "]]" in exact or "[[" in suffix:
+            raise ctx.fail(f"evidence {phrase!r}: mark one phrase as 'before [[phrase]] after'")
+        for quad in claim:
+            reifier = ox.BlankNode()
+            yield ox.Quad(reifier, REIFIES, ox.Triple(quad.subject, quad.predicate, quad.object),
+                          quad.graph_name)
+            yield ox.Quad(reifier, ox.NamedNode(OA + "exact"), ox.Literal(exact), quad.graph_name)
+            for part, value in (("prefix", prefix), ("suffix", suffix)):
+                if value:
+                    yield ox.Quad(reifier, ox.NamedNode(OA + part), ox.Literal(value),
+                                  quad.graph_name)
 
 
 def interval_quads(node: ox.NamedNode, start: str, end: str, ctx: Context,

@@ -19,7 +19,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from metrograph.build import inputs, query_catalogue, rdfize, self_description, shacl_gate
+from metrograph.build import (
+    evidence,
+    inputs,
+    preferred_labels,
+    query_catalogue,
+    rdfize,
+    self_description,
+    shacl_gate,
+)
 from metrograph.errors import DataError, ValidationFailed
 from metrograph.model import namespaces as ns
 from metrograph.release import folders
@@ -48,11 +56,14 @@ def collect_quads(project_dir: Path, base: str) -> list[ox.Quad]:
 
 
 def add_source_links(quads: list[ox.Quad], base: str) -> list[ox.Quad]:
-    """``dct:source`` from every typed subject of a source graph to that source document."""
-    graph_prefix = base + "graph/"
+    """``dct:source`` from every typed subject of a source graph to that source document
+    (but not from the statements and annotations of its evidence, parts of the source)."""
+    graph_prefix, evidence_prefix = base + "graph/", base + "source/"
     links: set[ox.Quad] = set()
     for quad in quads:
-        if quad.predicate == rdfize.RDF_TYPE and isinstance(quad.graph_name, ox.NamedNode):
+        if quad.predicate == rdfize.RDF_TYPE and isinstance(quad.graph_name, ox.NamedNode) \
+                and not (quad.subject.value.startswith(evidence_prefix)
+                         and "#" in quad.subject.value):  # evidence: a part of its source
             name = quad.graph_name.value.removeprefix(graph_prefix)
             if name == "ontology":
                 continue
@@ -78,6 +89,18 @@ def check_sources_described(quads: list[ox.Quad], base: str) -> None:
             "statements come from source(s) not described in data/catalog.ttl: "
             + ", ".join(missing)
         )
+
+
+def read_inputs(settings: dict[str, Any], progress: Progress = _stderr) -> list[ox.Quad]:
+    """Every input quad in RDF 1.1: evidence checked against the seed pages and turned into
+    statements and annotations (:mod:`.evidence`), sources linked and described."""
+    base, seeds_dir = settings["base_iri"], Path(settings["seeds_dir"])
+    if not seeds_dir.is_dir():
+        progress(f"  {seeds_dir} not found: evidence phrases checked for form only")
+    quads = evidence.apply(collect_quads(Path(settings["project_dir"]), base), base, seeds_dir)
+    quads = add_source_links(quads, base)
+    check_sources_described(quads, base)
+    return quads + preferred_labels.preferred_label_quads(quads, base)
 
 
 def canonical_dump(quads: list[ox.Quad]) -> tuple[bytes, bytes]:
@@ -174,8 +197,7 @@ def build(settings: dict[str, Any], progress: Progress = _stderr) -> folders.Rel
         mark = now
 
     progress("reading ontology/ and data/ ...")
-    quads = add_source_links(collect_quads(project_dir, base), base)
-    check_sources_described(quads, base)
+    quads = read_inputs(settings, progress)
     progress(f"  {len(quads)} quads")
     lap("read")
 

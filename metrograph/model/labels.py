@@ -53,7 +53,8 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VANN = "http://purl.org/vocab/vann/"
 WD = "http://www.wikidata.org/entity/"
 
-LABEL_PREDICATES = (RDFS + "label", SKOS + "prefLabel", SCHEMA + "name", DCT + "title")
+#: the preferred label first (one per language, chosen by metrograph.build.preferred_labels)
+LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", SCHEMA + "name", DCT + "title")
 DESCRIPTION_PREDICATES = (RDFS + "comment", DCT + "description", SCHEMA + "description",
                           SKOS + "definition")
 
@@ -63,6 +64,12 @@ TERM_LABELS: dict[str, tuple[str, str]] = {
     RDFS + "label": ("Bezeichnung", "label"),
     RDFS + "comment": ("Beschreibung", "description"),
     RDFS + "seeAlso": ("siehe auch", "see also"),
+    ORG + "originalOrganization": ("ursprüngliche Organisation", "original organization"),
+    ORG + "resultingOrganization": ("hervorgegangene Organisation", "resulting organization"),
+    ORG + "ChangeEvent": ("Veränderung", "change event"),
+    SCHEMA + "superEvent": ("Teil von", "part of"),
+    SCHEMA + "Event": ("Ereignis", "event"),
+    TIME + "hasTime": ("Zeitpunkt", "time"),
     RDFS + "subClassOf": ("Unterklasse von", "subclass of"),
     RDFS + "subPropertyOf": ("Untereigenschaft von", "subproperty of"),
     RDFS + "domain": ("Definitionsbereich", "domain"),

@@ -48,6 +48,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 WD = Namespace("http://www.wikidata.org/entity/")
+OA = Namespace("http://www.w3.org/ns/oa#")
 
 STANDARD_PREFIXES: dict[str, str] = {
     "rdf": str(RDF),
@@ -70,6 +71,7 @@ STANDARD_PREFIXES: dict[str, str] = {
     "sd": str(SD),
     "adms": str(ADMS),
     "wd": str(WD),
+    "oa": str(OA),
 }
 
 
@@ -98,7 +100,7 @@ def sparql_prologue(base: str) -> str:
 
 
 #: Graphs written by the project itself (and catalog-*.ttl) rather than taken from a source.
-OWN_GRAPHS = frozenset({"catalog", "vocabulary", "ontology"})
+OWN_GRAPHS = frozenset({"catalog", "vocabulary", "ontology", "derived", "derived-labels"})
 OWN_SOURCE = "metrograph"
 
 

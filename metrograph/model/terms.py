@@ -29,3 +29,5 @@ class SourceRef:
     href: str | None
     label: str
     date: str | None = None  #: when the source was issued (dct:issued), at its precision
+    #: the phrases of the source that state the statement referred to (its evidence)
+    quotes: tuple[str, ...] = ()

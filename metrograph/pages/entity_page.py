@@ -12,6 +12,7 @@ statement, the geometry as SVG and the schema.org block (:mod:`metrograph.pages.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pyoxigraph as ox
@@ -35,6 +36,7 @@ from metrograph.model.labels import (
     pick,
 )
 from metrograph.pages.entity_view import EntityView, Group, SourceRef, Statement
+from metrograph.pages.history import HISTORY_INCOMING, History
 from metrograph.pages.membership_tables import TABLE_INCOMING, MembershipTables
 from metrograph.pages.page_lists import PageLists
 from metrograph.pages.rdf_description import Descriptions
@@ -52,7 +54,7 @@ SORT_BY_LABEL_MAX = 5000
 TYPE_FILTER_FROM = 10
 
 
-class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
+class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists, History):
     """Our IRIs in one release's store (read-only, opened once per process): kinds, labels,
     description documents and page view models. Thread-safe."""
 
@@ -95,16 +97,16 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
         all_sources: dict[str, SourceRef] = {}
 
         # outgoing statements, each with the graphs (sources) that state it
-        outgoing: dict[str, dict[Any, set[str]]] = {}
+        outgoing: dict[str, dict[Any, dict[str, str]]] = {}
         if kind == "graph":
             for t in self._graph_triples(iri):
-                outgoing.setdefault(t.predicate.value, {}).setdefault(t.object, set())
+                outgoing.setdefault(t.predicate.value, {}).setdefault(t.object, {})
         for q in self.store.quads_for_pattern(node, None, None, None):
-            bucket = outgoing.setdefault(q.predicate.value, {}).setdefault(q.object, set())
+            bucket = outgoing.setdefault(q.predicate.value, {}).setdefault(q.object, {})
             if isinstance(q.graph_name, ox.NamedNode):
                 source = self.source_for_graph(q.graph_name.value)
                 if source:
-                    bucket.add(source)
+                    bucket[source] = q.graph_name.value
         groups = []
         for predicate, objects in outgoing.items():
             statements = []
@@ -114,9 +116,11 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
                 term = self.term(obj, lang)
                 if isinstance(obj, ox.NamedNode) and obj.value.startswith(iri + "#"):
                     term.detail = self._describe_hash(obj, lang)
-                refs = [self.source_ref(s, lang) for s in sorted(sources)]
-                for ref in refs:
-                    all_sources[ref.iri] = ref
+                refs = []
+                for source, graph in sorted(sources.items()):
+                    ref = all_sources.setdefault(source, self.source_ref(source, lang))
+                    quotes = self.quotes(ox.Triple(node, nn(predicate), obj), graph)
+                    refs.append(replace(ref, quotes=quotes) if quotes else ref)
                 statements.append(Statement(term, refs))
             if not statements:
                 continue
@@ -141,9 +145,12 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
                              if d.term.lang in {lang, None}] or view.descriptions
         view.identifiers = self._identifiers(outgoing)
 
+        # the changes that concern it, dated (metrograph.pages.history), shown as a list
+        view.history = self._history_rows(iri, lang, all_sources) if kind == "entity" else []
+
         # incoming links, paginated per relation
         for predicate, count in self.incoming_counts(iri):
-            if predicate in TABLE_INCOMING:
+            if predicate in TABLE_INCOMING or (view.history and predicate in HISTORY_INCOMING):
                 continue
             this_page = page if page_predicate in {None, predicate} else 1
             narrowed = page_type if page_predicate == predicate else None
@@ -214,13 +221,18 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists):
             # the aggregate in a subquery: some stores (Virtuoso) cannot order by an
             # expression over an aggregate's alias
             # all of them, put in German order here (i18n/collation.py), then the page's slice
-            rows = self._select(
-                "SELECT ?s ?label WHERE { { SELECT ?s (MIN(?l) AS ?label) WHERE { ?s ?p ?o ."
-                + typed + " FILTER(isIRI(?s)) OPTIONAL { ?s rdfs:label ?l FILTER(LANGMATCHES("
-                "LANG(?l), ?lang) || LANG(?l) = 'de') } } GROUP BY ?s } }",
+            # (the smallest label is taken here, not with MIN: stores order strings apart)
+            found = self._select(
+                "SELECT ?s ?l WHERE { ?s ?p ?o ." + typed + " FILTER(isIRI(?s)) OPTIONAL {"
+                " ?s rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), ?lang) || LANG(?l) = 'de') } }",
                 p=nn(predicate), o=nn(iri), lang=ox.Literal(lang), **bound)
-            rows.sort(key=lambda r: (sort_key(r["label"].value if r["label"] else ""),
-                                     r["s"].value))
+            smallest: dict[str, tuple[Any, str]] = {}
+            for r in found:
+                label = r["l"].value if r["l"] is not None else ""
+                if r["s"].value not in smallest or label < smallest[r["s"].value][1]:
+                    smallest[r["s"].value] = (r["s"], label)
+            rows = [{"s": s} for s, label in sorted(
+                smallest.values(), key=lambda pair: (sort_key(pair[1]), pair[0].value))]
             rows = rows[offset:offset + PAGE_SIZE]
         else:
             # index order: stable for an immutable release, and no string decoding

@@ -124,6 +124,8 @@ class EntityView:
     members: list[MembershipRow] = field(default_factory=list)
     posts: list[MembershipRow] = field(default_factory=list)
     region_links: list[RegionLink] = field(default_factory=list)
+    #: the history of a region (metrograph.pages.history), oldest first
+    history: list[Any] = field(default_factory=list)
     hidden: int = 0
     date: str | None = None
     map_svg: str | None = None

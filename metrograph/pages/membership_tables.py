@@ -55,6 +55,17 @@ class MembershipTables(StoreLookups):
             all_sources[ref.iri] = ref
         return refs
 
+    def _with_quotes(self, membership: ox.NamedNode, refs: list[SourceRef]) -> list[SourceRef]:
+        """The references with the phrases by which each source states the claim (its
+        ``org:member`` triple: the phrase names the member)."""
+        quotes = {}
+        for q in self.store.quads_for_pattern(membership, nn(ORG + "member"), None, None):
+            if isinstance(q.graph_name, ox.NamedNode):
+                found = self.quotes(ox.Triple(q.subject, q.predicate, q.object), q.graph_name.value)
+                if found:
+                    quotes[self.source_for_graph(q.graph_name.value)] = found
+        return [replace(r, quotes=quotes[r.iri]) if r.iri in quotes else r for r in refs]
+
     def _period(self, membership: ox.NamedNode) -> tuple[str | None, str | None]:
         start = end = None
         for q in self._quads(membership, nn(ORG + "memberDuring")):
@@ -88,7 +99,8 @@ class MembershipTables(StoreLookups):
             role = values.get(ORG + "role", [None])[0]
             status = values.get(self.base + "ontology#membershipStatus", [None])[0]
             confidence = values.get(self.base + "ontology#confidence", [None])[0]
-            refs = self._refs((s.value for s in values.get(DCT + "source", [])), lang, all_sources)
+            refs = self._with_quotes(m, self._refs((s.value for s in values.get(DCT + "source", [])),
+                                                   lang, all_sources))
             # a note only in the page's language (the compilations' notes are English): a
             # German page shows no English sentence
             note = next((c for c in values.get(RDFS + "comment", [])
@@ -133,7 +145,8 @@ class MembershipTables(StoreLookups):
             values = self._values(post)
             start, end = self._period(post)
             role = values.get(ORG + "role", [None])[0]
-            refs = self._refs((s.value for s in values.get(DCT + "source", [])), lang, all_sources)
+            refs = self._refs((s.value for s in values.get(DCT + "source", [])), lang,
+                              all_sources)
             standing = claim_standing(start, end, False, (r.date for r in refs), day) if day else ""
             others = values.get(ORG + "heldBy" if show == "held" else ORG + "postIn", []) or [
                 None]

@@ -13,7 +13,11 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 
 from metrograph.model.labels import DCT, LABEL_PREDICATES, RDF, RDFS, SD, VOID, XSD
+from metrograph.model.namespaces import OWN_SOURCE
 from metrograph.store.lookups import StoreLookups, nn
+
+#: the graph of the project's own conclusions (data/derived.ttl)
+DERIVED_GRAPH = "derived"
 
 __all__ = ["DOCUMENT_FORMATS", "INCOMING_PER_PREDICATE", "Descriptions"]
 
@@ -89,7 +93,8 @@ class Descriptions(StoreLookups):
 
     def _closure_quads(self, iri: str) -> dict[str, list[ox.Quad]]:
         """The closure's subjects in the order they are found, each with its quads."""
-        found, todo = [iri], [iri]
+        found, todo = [iri, *self._evidence_parts(iri)], [iri]
+        todo += found[1:]
         quads_of: dict[str, list[ox.Quad]] = {}
         while todo:
             current = todo.pop()
@@ -101,6 +106,25 @@ class Descriptions(StoreLookups):
                     found.append(obj.value)
                     todo.append(obj.value)
         return {subject: quads_of[subject] for subject in found}
+
+    def _evidence_parts(self, iri: str) -> list[str]:
+        """The statements and quotes of a seed page's evidence, or of the project's derivations
+        (``<source>#statement-…``, ``#quote-…``): parts of the source's document that nothing
+        in the document links to (they point at the source)."""
+        prefix = self.base + "source/"
+        if not iri.startswith(prefix):
+            return []
+        slug = iri[len(prefix):]
+        if slug == OWN_SOURCE:
+            graph = self.base + "graph/" + DERIVED_GRAPH
+        elif any(q.object.value.startswith("seed-")
+                 for q in self._quads(nn(iri), nn(DCT + "identifier"))):
+            graph = self.base + "graph/" + slug
+        else:
+            return []
+        parts = {q.subject.value for q in self.store.quads_for_pattern(None, None, None, nn(graph))
+                 if q.subject.value.startswith(iri + "#")}
+        return sorted(parts)
 
     def incoming_counts(self, iri: str) -> list[tuple[str, int]]:
         def make() -> list[tuple[str, int]]:

@@ -21,6 +21,7 @@ from metrograph.model.iri_paths import path_for_iri
 from metrograph.model.labels import DCT, LABEL_PREDICATES, ORG, TERM_LABELS, local_name, pick
 from metrograph.model.namespaces import prefixes as all_prefixes
 from metrograph.model.namespaces import source_of_graph
+from metrograph.model.statements import OA, statement_iri
 from metrograph.model.terms import SourceRef, Term
 
 __all__ = ["StoreLookups", "nn"]
@@ -79,6 +80,21 @@ class StoreLookups:
         if graph.startswith(self.base + "graph/"):
             return self.base + "source/" + source_of_graph(graph[len(self.base + "graph/"):])
         return None
+
+    def quotes(self, triple: ox.Triple, graph: str) -> tuple[str, ...]:
+        """The evidence phrases of a triple as ``graph`` states it (:mod:`metrograph.model.
+        statements`): the exact words of its source that the build checked; () without any."""
+        source = self.source_for_graph(graph)
+        if source is None:
+            return ()
+        g, found = nn(graph), set()
+        statement = nn(statement_iri(source, triple))
+        for annotation in self._quads(None, nn(OA + "hasBody"), statement, g):
+            for target in self._quads(annotation.subject, nn(OA + "hasTarget"), None, g):
+                for selector in self._quads(target.object, nn(OA + "hasSelector"), None, g):
+                    found.update(q.object.value
+                                 for q in self._quads(selector.object, nn(OA + "exact"), None, g))
+        return tuple(sorted(found))
 
     # -- existence and kinds --
 
