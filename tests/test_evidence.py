@@ -76,7 +76,7 @@ def test_evidenced_statements_become_web_annotations(tmp_path: Path) -> None:
           {statement} a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }} }}
     """, prefixes={"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}))
     assert [(r["exact"].value, r["prefix"].value, r["source"].value) for r in rows] == [
-        ("Metropolregion Hamburg", "Die ", BASE + "source/page")]
+        ("Metropolregion Hamburg", "Die", BASE + "source/page")]  # (stored without the space at the phrase)
 
 
 @pytest.mark.parametrize(("page", "message"), [

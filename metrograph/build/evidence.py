@@ -270,8 +270,11 @@ def _evidence(name: str, graph: str, notes: dict[ox.Triple, list[dict]], text: s
                 ox.Quad(target, ox.NamedNode(OA + "hasSelector"), selector, g),
                 ox.Quad(selector, RDF_TYPE, ox.NamedNode(OA + "TextQuoteSelector"), g),
                 ox.Quad(selector, ox.NamedNode(OA + "exact"), ox.Literal(quote.exact), g)]
-        out += [ox.Quad(selector, ox.NamedNode(OA + part), ox.Literal(value), g)
-                for part, value in (("prefix", quote.prefix), ("suffix", quote.suffix)) if value]
+        # prefix and suffix without the whitespace at the phrase's side: stores disagree on
+        # keeping a literal's outer spaces (Virtuoso's loader drops them)
+        out += [ox.Quad(selector, ox.NamedNode(OA + part), ox.Literal(value.strip()), g)
+                for part, value in (("prefix", quote.prefix), ("suffix", quote.suffix))
+                if value.strip()]
         out += [ox.Quad(annotation, ox.NamedNode(OA + "hasBody"), statement(t, graph), g)
                 for t in sorted(set(triples), key=str)]
     return out
