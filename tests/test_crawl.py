@@ -2,7 +2,8 @@
 mixes languages (none shows a text of the page tables in the other language).
 
 Breadth-first from the home page and the top-level pages, through the Flask app of the real
-build. Every distinct link is requested; pages are parsed for further links up to a number per
+build with a generous query limit (the crawl checks links; the limits have their own tests in
+test_sparql_protocol, and a busy machine must not turn a question page into a 503 here). Every distinct link is requested; pages are parsed for further links up to a number per
 kind of path (the part before the last segment), so each kind of page is read, not all ~12,000
 Gemeinde pages. Links into /dumps/ are checked with HEAD.
 """
@@ -32,9 +33,9 @@ def _kind(path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def crawl(app) -> tuple[dict[str, int], dict[str, str], set[str]]:
+def crawl(patient_app) -> tuple[dict[str, int], dict[str, str], set[str]]:
     """(broken links with their status, the HTML of each page parsed, every link seen)."""
-    client = app.test_client()
+    client = patient_app.test_client()
     pages: dict[str, str] = {}
     seen = set(START)
     todo = deque(START)
