@@ -53,6 +53,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
+    from metrograph.build import inputs, query_catalogue
     from metrograph.model import namespaces
     from metrograph.release import folders
 
@@ -60,10 +61,15 @@ def cmd_query(args: argparse.Namespace) -> int:
     release = folders.current_release(Path(settings["var_dir"]))
     db = folders.open_read_only(release)
     text = sys.stdin.read() if args.query == "-" else args.query
-    if Path(text).suffix == ".rq" and Path(text).exists():
-        text = Path(text).read_text(encoding="utf-8")
+    named = Path(settings["project_dir"]) / "queries" / f"{text}.rq"
+    file = Path(text) if Path(text).suffix == ".rq" and Path(text).exists() else named
     try:
-        result = db.query(namespaces.sparql_prologue(settings["base_iri"]) + text)
+        if args.query != "-" and file.is_file():
+            # a catalogue query, as the site runs it: fragments included, parameters at their
+            # defaults
+            result = query_catalogue.run(db, inputs.read_query(file), settings["base_iri"])
+        else:
+            result = db.query(namespaces.sparql_prologue(settings["base_iri"]) + text)
     except SyntaxError as exc:
         print(f"query syntax error: {exc}", file=sys.stderr)
         return 1

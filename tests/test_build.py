@@ -31,7 +31,8 @@ def project(tmp_path: Path) -> Path:
     dest = tmp_path / "project"
     for folder in ("ontology", "shapes", "queries", "data/statements"):
         shutil.copytree(ROOT / folder, dest / folder)
-    for name in ("data/catalog.ttl", "data/vocabulary.ttl", "data/tables/memberships.csv"):
+    for name in ("data/catalog.ttl", "data/vocabulary.ttl", "data/derived.ttl",
+                 "data/tables/memberships.csv"):
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, dest / name)
     for query in (dest / "queries").glob("*.rq"):
@@ -100,9 +101,10 @@ def test_turtle_syntax_error_keeps_previous_store(project: Path, tmp_path: Path)
 def test_shacl_violation_keeps_previous_store_and_writes_report(project: Path, tmp_path: Path) -> None:
     settings = settings_for(project, tmp_path / "var")
     good = pipeline.build(settings, quiet)
-    broken = project / "data/statements/heidekreis-kooperationen.ttl"
+    # (a graph of the project's own: in a seed graph the evidence check would refuse it first)
+    broken = project / "data/vocabulary.ttl"
     broken.write_text(broken.read_text(encoding="utf-8")
-                      + "\nregion:unnamed a mg:MetropolitanRegion .\n")
+                      + "\n<id/region/unnamed> a mg:MetropolitanRegion .\n")
     with pytest.raises(ValidationFailed) as failure:
         pipeline.build(settings, quiet)
     assert "region/unnamed" in str(failure.value) and "rdfs:label" in str(failure.value)
@@ -171,8 +173,14 @@ def test_cli_build_prints_counts_and_fails_readably(project: Path, tmp_path: Pat
     assert ok.returncode == 0, ok.stderr
     assert "graphs:" in ok.stdout and "ontology#MetropolitanRegion" in ok.stdout
     assert "/graph/ikm-ueber-ikm" in ok.stdout
-    broken = project / "data/statements/heidekreis-kooperationen.ttl"
-    broken.write_text(broken.read_text(encoding="utf-8") + "\nregion:x a mg:MetropolitanRegion .\n")
+    # a catalogue query by name runs as the site runs it (its #include fragment expanded)
+    asked = subprocess.run([sys.executable, "-m", "metrograph.cli", "query",
+                            "06-hbgw-gmbh-shareholders"], env=env, capture_output=True, text=True,
+                           check=False)
+    assert asked.returncode == 0, asked.stderr
+    assert len(asked.stdout.strip().splitlines()) == 1 + 8, asked.stdout
+    broken = project / "data/vocabulary.ttl"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n<id/region/x> a mg:MetropolitanRegion .\n")
     bad = subprocess.run([sys.executable, "-m", "metrograph.cli", "build"], env=env,
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 1

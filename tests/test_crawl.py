@@ -3,9 +3,10 @@ mixes languages (none shows a text of the page tables in the other language).
 
 Breadth-first from the home page and the top-level pages, through the Flask app of the real
 build with a generous query limit (the crawl checks links; the limits have their own tests in
-test_sparql_protocol, and a busy machine must not turn a question page into a 503 here). Every distinct link is requested; pages are parsed for further links up to a number per
-kind of path (the part before the last segment), so each kind of page is read, not all ~12,000
-Gemeinde pages. Links into /dumps/ are checked with HEAD.
+test_sparql_protocol, and a busy machine must not turn a question page into a 503 here).
+Every distinct link is requested; pages are parsed for further links up to a number per kind of
+path (the part before the last segment), so each kind of page is read, not all ~12,000 Gemeinde
+pages. Links into /dumps/ are checked with HEAD.
 """
 
 from __future__ import annotations

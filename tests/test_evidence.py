@@ -215,8 +215,7 @@ def test_every_seed_page_has_its_phrases_in_the_release(select) -> None:
     counts = {r["source"].rsplit("/", 1)[-1]: int(r["quotes"]) for r in rows}
     seeds = {"hbgw-ikm-sprecher", "ikm-fruehjahrstagung-2019", "hbgw-kommunen-klausurtagung-2023",
              "ikm-ueber-ikm", "heidekreis-kooperationen"}
-    assert seeds > evidence.EVIDENCE_PENDING, "only seed graphs can be pending, and not all"
-    assert all(counts.get(name, 0) >= 50 for name in seeds - evidence.EVIDENCE_PENDING), counts
+    assert all(counts.get(name, 0) >= 20 for name in seeds), counts
 
 
 def test_the_documented_query_finds_the_statements_of_a_phrase(select) -> None:
@@ -245,3 +244,23 @@ def test_derived_statements_stand_apart_with_their_rule(select) -> None:
         region:mitteldeutschland mg:managedBy organisation:metropolregion-mitteldeutschland-management-gmbh
     } }""")
     assert {r["g"].rsplit("/", 1)[-1] for r in stated} == {"derived"}
+
+
+def test_no_seed_graph_states_a_managing_body_from_a_company_name(select) -> None:
+    """The audit's inferences: the seed pages name the companies, not that they run a region."""
+    stated = select("""SELECT ?region ?g WHERE { GRAPH ?g { ?region mg:managedBy ?body }
+        VALUES ?region { region:mitteldeutschland region:hbgw } }""")
+    assert {(r["region"].rsplit("/", 1)[-1], r["g"].rsplit("/", 1)[-1]) for r in stated} >= {
+        ("mitteldeutschland", "derived"), ("hbgw", "derived")}
+    seed_graphs = {"hbgw-ikm-sprecher", "ikm-fruehjahrstagung-2019",
+                   "hbgw-kommunen-klausurtagung-2023", "ikm-ueber-ikm", "heidekreis-kooperationen"}
+    assert not {r["g"].rsplit("/", 1)[-1] for r in stated} & seed_graphs
+
+
+def test_entity_pages_do_not_list_the_statements_about_them_as_links(client) -> None:
+    """A statement's evidence stands beside its fact; the rdf:Statement nodes naming the
+    entity (rdf:subject/rdf:object) are not shown as links of slugs."""
+    html = client.get("/id/contact/ikm-allgemein",
+                      headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "info@deutsche-metropolregionen.org" in html and "Kontaktstelle" in html
+    assert "statement-" not in html and "„object“" not in html and "„subject“" not in html

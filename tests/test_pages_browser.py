@@ -30,7 +30,8 @@ def site(tmp_path_factory):
     project = tmp_path_factory.mktemp("evil-project")
     for folder in ("ontology", "shapes", "data/statements"):
         shutil.copytree(ROOT / folder, project / folder)
-    for name in ("data/catalog.ttl", "data/vocabulary.ttl", "data/tables/memberships.csv"):
+    for name in ("data/catalog.ttl", "data/vocabulary.ttl", "data/derived.ttl",
+                 "data/tables/memberships.csv"):
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, project / name)
     (project / "queries").mkdir()

@@ -30,10 +30,20 @@ def test_jakob_richter_heads_the_hamburg_office(ask) -> None:
 
 def test_ikm_contact_as_published(select) -> None:
     [row] = select("""SELECT ?phone ?mail ?street ?zip WHERE { GRAPH graph:hbgw-ikm-sprecher {
-        network:ikm schema:contactPoint ?c . ?c schema:telephone ?phone ; schema:email ?mail ;
-        schema:address [ schema:streetAddress ?street ; schema:postalCode ?zip ] } }""")
+        ?c schema:name "Tanja Blätter, Metropolregion Hamburg" ; schema:telephone ?phone ;
+        schema:email ?mail ; schema:address [ schema:streetAddress ?street ; schema:postalCode ?zip ] } }""")
     assert row == {"phone": "+49 40-428 41 2603", "mail": "tanja.blaetter@metropolregion.hamburg.de",
                    "street": "Alter Steinweg 4", "zip": "20459"}
+
+
+def test_the_page_gives_the_contact_person_no_post_and_the_ikm_no_address(select) -> None:
+    """Seed 000 prints a contact block and an address on their own: no post, no e-mail of the
+    IKM; that the contacts are the IKM's is the project's reading (graph derived)."""
+    assert not select("""SELECT ?post WHERE { person:tanja-blaetter org:holds ?post }""")
+    assert not select("""SELECT ?mail WHERE { network:ikm schema:email ?mail }""")
+    rows = select("""SELECT ?g ?c WHERE { GRAPH ?g { network:ikm schema:contactPoint ?c } }""")
+    assert {r["g"].rsplit("/", 1)[1] for r in rows} == {"derived"}
+    assert {r["c"].rsplit("/", 1)[1] for r in rows} == {"ikm", "ikm-allgemein"}
 
 
 # ---------------------------------------------------------------- seed 001: 55th IKM meeting
@@ -90,9 +100,14 @@ def test_hbgw_gmbh_shareholders(select) -> None:
     members = {r["s"].split("/id/", 1)[1] for r in rows}
     assert members == {
         "organisation/verein-kommunen-metropolregion", "organisation/verein-wissenschaft-metropolregion",
-        "organisation/verein-wirtschaft-metropolregion", "gemeinde/03241001", "gemeinde/03101000",
-        "gemeinde/03159016", "gemeinde/03103000", "land/03",
+        "organisation/verein-wirtschaft-metropolregion", "land/03",
     }
+    # "die namensgebenden Städte": which they are, the project reads from the company's name
+    derived = select("""SELECT ?s WHERE { GRAPH graph:derived {
+        ?m org:organization organisation:metropolregion-hbgw-gmbh ; org:member ?s ;
+           org:role role:shareholder } }""")
+    assert {r["s"].split("/id/", 1)[1] for r in derived} == {
+        "gemeinde/03241001", "gemeinde/03101000", "gemeinde/03159016", "gemeinde/03103000"}
 
 
 def test_hbgw_area_population_and_fields_of_action(select) -> None:
@@ -109,8 +124,11 @@ def test_hbgw_area_population_and_fields_of_action(select) -> None:
 def test_retreat_in_einbeck(ask) -> None:
     assert in_graph(ask, "hbgw-kommunen-klausurtagung-2023", """
         event:verein-kommunen-klausurtagung-2023 schema:location gemeinde:03155013 ;
-            schema:endDate "2023-11-17"^^xsd:date ; mg:host gemeinde:03155013 .
+            mg:host gemeinde:03155013 .
         post:buergermeister-einbeck org:heldBy person:sabine-michalek""")
+    # "gestern und heute" in the item of 17 November 2023: the dates are the project's reading
+    assert in_graph(ask, "derived", """event:verein-kommunen-klausurtagung-2023
+        schema:startDate "2023-11-16"^^xsd:date ; schema:endDate "2023-11-17"^^xsd:date""")
 
 
 # ---------------------------------------------------------------- seed 003: About IKM

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -58,10 +57,6 @@ MAX_WORDS = 12
 SEED_ID = re.compile(r"^seed-(\d{3})$")
 DERIVED_GRAPH = "derived"
 SOURCE_LANGUAGE = "de"
-#: Seed graphs whose statements are still being annotated: their phrases are checked, but a
-#: statement without one is reported (on stderr) rather than refused. Empty it when done.
-EVIDENCE_PENDING: frozenset[str] = frozenset({
-    "hbgw-ikm-sprecher", "hbgw-kommunen-klausurtagung-2023", "heidekreis-kooperationen"})
 
 
 @dataclass(frozen=True)
@@ -245,9 +240,7 @@ def _evidence(name: str, graph: str, notes: dict[ox.Triple, list[dict]], text: s
     subjects = {t.subject for t in evidenced}
     missing = sorted((t for t in notes if t not in evidenced
                       and not covered(t, evidenced, subjects)), key=str)
-    if missing and name in EVIDENCE_PENDING:
-        print(f"{where}: evidence pending for {len(missing)} statement(s)", file=sys.stderr)
-    elif missing:
+    if missing:
         shown = "\n  ".join(describe(t, base) for t in missing[:20])
         more = f"\n  … and {len(missing) - 20} more" if len(missing) > 20 else ""
         raise DataError(f"{where}: {len(missing)} statement(s) without evidence from the source "

@@ -148,6 +148,9 @@ def smoke_run_queries(store_path: Path, project_dir: Path, base: str) -> dict[st
             except (SyntaxError, RuntimeError) as exc:
                 raise DataError(f"{query.path}: {exc}") from exc
             n = int(bool(result)) if isinstance(result, ox.QueryBoolean) else sum(1 for _ in result)
+            # the solutions may only be dropped in this thread: an exception raised below would
+            # carry them (through this frame) to the thread that reads the future
+            del result
             minimum = int(query.meta.get("min-rows", "1"))
             if n < minimum:
                 raise DataError(f"{query.path}: returned {n} rows, expected at least {minimum}")

@@ -11,9 +11,13 @@ import hashlib
 
 import pyoxigraph as ox
 
-__all__ = ["OA", "statement_iri"]
+__all__ = ["OA", "STATEMENT_PARTS", "statement_iri"]
 
 OA = "http://www.w3.org/ns/oa#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#: How a statement names its triple. An entity page shows a statement's evidence beside the
+#: fact, so it does not list the statements themselves among the links to the entity.
+STATEMENT_PARTS = (RDF + "subject", RDF + "predicate", RDF + "object")
 
 
 def statement_iri(source_iri: str, triple: ox.Triple) -> str:

@@ -35,6 +35,7 @@ from metrograph.model.labels import (
     WD,
     pick,
 )
+from metrograph.model.statements import STATEMENT_PARTS
 from metrograph.pages.entity_view import EntityView, Group, SourceRef, Statement
 from metrograph.pages.history import HISTORY_INCOMING, History
 from metrograph.pages.membership_tables import TABLE_INCOMING, MembershipTables
@@ -150,7 +151,8 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists, History):
 
         # incoming links, paginated per relation
         for predicate, count in self.incoming_counts(iri):
-            if predicate in TABLE_INCOMING or (view.history and predicate in HISTORY_INCOMING):
+            if predicate in TABLE_INCOMING or predicate in STATEMENT_PARTS \
+                    or (view.history and predicate in HISTORY_INCOMING):
                 continue
             this_page = page if page_predicate in {None, predicate} else 1
             narrowed = page_type if page_predicate == predicate else None
