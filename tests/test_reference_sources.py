@@ -75,3 +75,16 @@ def test_the_imeg_members_with_their_founders(select) -> None:
     assert len(members) == 9
     assert members["10"] == "true" and members["07"] == "false"
     assert members["regionalverband-mittlerer-oberrhein"] == "true"
+
+
+def test_every_table_in_the_graph_has_a_licence_and_a_credit_line(select) -> None:
+    """Each dataset the graph is built from (official tables and the project's compilations)
+    names its licence and the line to credit it with."""
+    rows = select("""SELECT ?source (COUNT(?licence) AS ?licences) (COUNT(?rights) AS ?lines) WHERE {
+        ?source a mg:SourceDocument , dcat:Dataset .
+        OPTIONAL { ?source dct:license ?licence } OPTIONAL { ?source dct:rights ?rights }
+    } GROUP BY ?source""")
+    names = {r["source"].rsplit("/", 1)[-1] for r in rows}
+    assert {"wikidata-gemeinden", "networks-compilation", "region-history"} <= names
+    unlicensed = [r["source"] for r in rows if int(r["licences"]) == 0 or int(r["lines"]) == 0]
+    assert not unlicensed, unlicensed

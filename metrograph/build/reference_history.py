@@ -429,6 +429,11 @@ _PROXY = ("Gelesen über eine Proxy-Kopie (mg:readVia); zitiert wird die Seite s
           "What only it reports is of low confidence (mg:confidence “low”).")
 
 
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+COMPILATION_RIGHTS = ("Zusammenstellung des metrograph-Projekts, CC BY 4.0; die Fakten nennen "
+                      "ihre Seiten, die ihre eigenen Rechte behalten.")
+
+
 @converter("reference/region-history-sources")
 def history_sources(table: Table, base: str) -> Iterator[ox.Quad]:
     """The pages of the history as source documents, and the compilation itself."""
@@ -447,6 +452,8 @@ def history_sources(table: Table, base: str) -> Iterator[ox.Quad]:
              "the MKRO, renamings, predecessors, mergers and the founding of managing bodies and "
              "networks", "en")):
         yield t.q(compilation, DCT + "title", ox.Literal(text, language=lang))
+    yield t.q(compilation, DCT + "license", ox.NamedNode(CC_BY))
+    yield t.q(compilation, DCT + "rights", ox.Literal(COMPILATION_RIGHTS, language="de"))
     yield t.q(compilation, t.m("publisherNote"), ox.Literal(
         "Für das Projekt aus Seiten der Regionen, Länder und Städte, dem Lexikon der ARL, "
         "Presseberichten, Wikipedia und weiteren Seiten zusammengestellt; jedes Ereignis nennt "
