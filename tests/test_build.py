@@ -188,3 +188,41 @@ def test_cli_build_prints_counts_and_fails_readably(project: Path, tmp_path: Pat
     checked = subprocess.run([sys.executable, "-m", "metrograph.cli", "validate"], env=env,
                              capture_output=True, text=True, check=False)
     assert checked.returncode == 1 and "region/x" in checked.stdout
+
+
+BAD_OBSERVATION = """
+@prefix qb: <http://purl.org/linked-data/cube#> .
+@prefix sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#> .
+@prefix sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<id/statistics/test> a qb:DataSet ; rdfs:label "Test"@de ; qb:structure <id/statistics/test#structure> .
+<id/statistics/test#structure> a qb:DataStructureDefinition ; rdfs:label "Test"@de .
+<id/indicator/test> a qb:MeasureProperty ; rdfs:label "Test"@de , "test"@en .
+<id/observation/test> a qb:Observation ; qb:dataSet <id/statistics/test> ;
+    sdmx-dimension:refArea <id/kreis/99999> ; sdmx-dimension:refPeriod "2021"^^xsd:gYear ;
+    qb:measureType <id/indicator/test> ; <id/indicator/test> 1.5 , 2.5 .
+"""
+
+
+def test_shacl_refuses_two_values_an_unknown_area_and_an_indicator_without_unit(
+        project: Path, tmp_path: Path) -> None:
+    vocabulary = project / "data/vocabulary.ttl"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8") + BAD_OBSERVATION, encoding="utf-8")
+    with pytest.raises(ValidationFailed) as failure:
+        pipeline.build(settings_for(project, tmp_path / "var"), quiet)
+    text = str(failure.value)
+    assert "exactly one value of its indicator" in text
+    assert "area is not described" in text
+    assert "an indicator names its unit" in text
+
+
+def test_a_second_value_for_the_same_observation_names_its_line(tmp_path: Path) -> None:
+    from metrograph.build.inputs import Table
+    from metrograph.build.statistics import cube
+
+    path = tmp_path / "observations-regio-82411.csv"
+    path.write_text("area,measure,period,value\nkreis:01001,verfuegbares_einkommen,2021,1\n"
+                    "kreis:01001,verfuegbares_einkommen,2021,2\n", encoding="utf-8")
+    table = Table("reference/statistics/observations-regio-82411", path)
+    with pytest.raises(DataError, match=r"observations-regio-82411.csv:3: a second value .* line 2"):
+        list(cube.observations(table, "https://example.org/", "regio-82411"))

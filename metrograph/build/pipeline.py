@@ -28,6 +28,7 @@ from metrograph.build import (
     self_description,
     shacl_gate,
 )
+from metrograph.build.statistics import aggregates
 from metrograph.errors import DataError, ValidationFailed
 from metrograph.model import namespaces as ns
 from metrograph.release import folders
@@ -35,6 +36,7 @@ from metrograph.release import folders
 Progress = Callable[[str], None]
 DCT = "http://purl.org/dc/terms/"
 MG_SOURCE_DOCUMENT = "ontology#SourceDocument"
+QB_OBSERVATION = ox.NamedNode("http://purl.org/linked-data/cube#Observation")
 
 
 def _stderr(message: str) -> None:
@@ -57,11 +59,15 @@ def collect_quads(project_dir: Path, base: str) -> list[ox.Quad]:
 
 def add_source_links(quads: list[ox.Quad], base: str) -> list[ox.Quad]:
     """``dct:source`` from every typed subject of a source graph to that source document
-    (but not from the statements and annotations of its evidence, parts of the source)."""
+    (but not from the statements and annotations of its evidence, parts of the source, nor
+    from statistical observations, whose ``qb:dataSet`` names it)."""
     graph_prefix, evidence_prefix = base + "graph/", base + "source/"
     links: set[ox.Quad] = set()
+    observations = {q.subject for q in quads
+                    if q.predicate == rdfize.RDF_TYPE and q.object == QB_OBSERVATION}
     for quad in quads:
         if quad.predicate == rdfize.RDF_TYPE and isinstance(quad.graph_name, ox.NamedNode) \
+                and quad.subject not in observations \
                 and not (quad.subject.value.startswith(evidence_prefix)
                          and "#" in quad.subject.value):  # evidence: a part of its source
             name = quad.graph_name.value.removeprefix(graph_prefix)
@@ -98,7 +104,9 @@ def read_inputs(settings: dict[str, Any], progress: Progress = _stderr) -> list[
     if not seeds_dir.is_dir():
         progress(f"  {seeds_dir} not found: evidence phrases checked for form only")
     quads = evidence.apply(collect_quads(Path(settings["project_dir"]), base), base, seeds_dir)
-    quads = add_source_links(quads, base)
+    linked = add_source_links(quads, base)
+    # the regions' figures, from their members' (which the source links make claims of)
+    quads = linked + add_source_links(aggregates.region_figures(linked, base), base)
     check_sources_described(quads, base)
     return quads + preferred_labels.preferred_label_quads(quads, base)
 

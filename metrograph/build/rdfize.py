@@ -18,12 +18,13 @@ from metrograph.build import (
 )
 from metrograph.build.converters import CONVERTERS, RDF_TYPE
 from metrograph.build.inputs import Table
+from metrograph.build.statistics import cube, raumtypen, rules
 from metrograph.errors import DataError
 
 __all__ = ["RDF_TYPE", "table_quads", "turtle_quads"]
 #: the modules whose converters are registered (imported for that)
 CONVERTER_MODULES = (curated_tables, reference_tables, reference_web_sources, reference_imeg,
-                     reference_history)
+                     reference_history, cube, raumtypen, rules)
 
 
 def table_quads(table: Table, base: str) -> Iterator[ox.Quad]:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from metrograph.build.statistics import importer as statistics_importer
 from metrograph.errors import DataError
 
 #: Default location of the compilation, relative to the project root.
@@ -410,6 +411,8 @@ def tables(reference_dir: Path) -> Iterator[tuple[str, list[str], list[list[obje
     yield from ((n, *t) for n, t in _networks(ref).items())
     yield ("leader-regions", *_leader(ref))
     yield from ((n, *t) for n, t in _history(ref).items())
+    yield from ((f"statistics/{name}", header, rows)
+                for name, header, rows in statistics_importer.tables(ref))
 
 
 def import_reference(reference_dir: Path, data_dir: Path) -> dict[str, int]:

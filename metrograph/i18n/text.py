@@ -278,6 +278,14 @@ ANSWER_COLUMNS: dict[str, tuple[str, str]] = {
     "unitLabel": ("Einheit (Name)", "Unit (name)"), "units": ("Einheiten", "Units"),
     "value": ("Wert", "Value"), "what": ("Was", "What"), "wikidata": ("Wikidata", "Wikidata"),
     "year": ("Jahr", "Year"),
+    "indicator": ("Kennzahl", "Indicator"), "aggregation": ("Zusammenfassung", "Aggregation"),
+    "weight": ("Gewicht", "Weight"), "assumed": ("davon angenommen", "of them assumed"),
+    "assumedMember": ("nur angenommenes Mitglied", "assumed member only"),
+    "inkar": ("INKAR-Angabe des BBSR", "BBSR's INKAR figure"), "figure": ("Kennzahl (IRI)", "Figure (IRI)"),
+    "dataset": ("Datensatz", "Dataset"), "regionRate": ("Quote der Region", "Region's rate"),
+    "kreisRate": ("Quote des Kreises", "District's rate"), "kreistyp": ("Kreistyp", "District type"),
+    "urbanRural": ("Städtisch/ländlich", "Urban/rural"),
+    "planningRegion": ("Raumordnungsregion", "Spatial planning region"),
 }
 
 #: codes the catalogue's answers hold as plain strings, in words (German, English); the

@@ -34,6 +34,11 @@ OWN_PREFIXES: dict[str, str] = {
     "place": "id/place/",
     "contact": "id/contact/",
     "membership": "id/membership/",
+    "indicator": "id/indicator/",
+    "observation": "id/observation/",
+    "statistics": "id/statistics/",
+    "unit": "id/unit/",
+    "code": "id/code/",
     "source": "source/",
     "graph": "graph/",
 }
@@ -49,6 +54,10 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 WD = Namespace("http://www.wikidata.org/entity/")
 OA = Namespace("http://www.w3.org/ns/oa#")
+QB = Namespace("http://purl.org/linked-data/cube#")
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+QUDT = Namespace("http://qudt.org/schema/qudt/")
 
 STANDARD_PREFIXES: dict[str, str] = {
     "rdf": str(RDF),
@@ -72,6 +81,10 @@ STANDARD_PREFIXES: dict[str, str] = {
     "adms": str(ADMS),
     "wd": str(WD),
     "oa": str(OA),
+    "qb": str(QB),
+    "sdmx-dimension": str(SDMX_DIMENSION),
+    "sdmx-attribute": str(SDMX_ATTRIBUTE),
+    "qudt": str(QUDT),
 }
 
 
@@ -100,7 +113,8 @@ def sparql_prologue(base: str) -> str:
 
 
 #: Graphs written by the project itself (and catalog-*.ttl) rather than taken from a source.
-OWN_GRAPHS = frozenset({"catalog", "vocabulary", "ontology", "derived", "derived-labels"})
+OWN_GRAPHS = frozenset({"catalog", "vocabulary", "ontology", "derived", "derived-labels",
+                        "region-statistics"})
 OWN_SOURCE = "metrograph"
 
 
