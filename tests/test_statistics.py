@@ -129,3 +129,42 @@ def test_the_dataset_credits_inkar_and_the_regionaldatenbank(select, base) -> No
     rights = " ".join(r["r"] for r in select(f"SELECT ?r WHERE {{ <{base}dataset> dct:rights ?r }}"))
     assert "Datenquelle: INKAR, BBSR Bonn 2024" in rights
     assert "Statistische Ämter des Bundes und der Länder" in rights
+
+
+def test_kreis_page_shows_the_latest_values_with_rank_and_course(client) -> None:
+    de = client.get("/id/kreis/03103", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<h2 id="indicators">Kennzahlen</h2>' in de
+    row = de[de.index('data-indicator="https://w3id.org/metrograph/id/indicator/q-bip-ew"'):]
+    row = row[:row.index("</tr>")]
+    assert "158,68" in row and "1 von 400" in row and "<polyline" in row and "INKAR 2024" in row
+    en = client.get("/id/kreis/03103?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    row = en[en.index('data-indicator="https://w3id.org/metrograph/id/indicator/q-bip-ew"'):]
+    row = row[:row.index("</tr>")]
+    assert "158.68" in row and "1 of 400" in row and "GDP per inhabitant" in row
+    # the observations are in the section, not listed one by one among the incoming links
+    assert "inkar-2024.03103" not in de and "„Gebiet“" not in de
+
+
+def test_region_page_shows_its_computed_figures_and_inkars_beside_them(client) -> None:
+    page = client.get("/id/region/hamburg", headers={"Accept": "text/html"}).get_data(as_text=True)
+    rows = [r for r in page.split("<tr ")
+            if 'data-indicator="https://w3id.org/metrograph/id/indicator/q-bip-ew"' in r]
+    assert len(rows) == 2 and sum('data-computed="true"' in r for r in rows) == 1
+    assert "aus den Mitgliedskreisen berechnet" in page and "von 12" in page
+
+
+def test_indicator_page_compares_the_regions_over_the_years(client) -> None:
+    page = client.get("/id/indicator/q-bip-ew", headers={"Accept": "text/html"}).get_data(as_text=True)
+    table = page[page.index('<table class="region-figures">'):]
+    table = table[:table.index("</table>")]
+    regions = [r.split('"')[1] for r in table.split('data-region=')[1:]]
+    assert len(regions) == 12 and regions[0].endswith("/region/muenchen")  # highest GDP in 2021
+    assert "<th scope=\"col\" class=\"number\">2010</th>" in table and "59,257" in table
+    # the observations are in the table, not listed one by one
+    assert "„Kennzahl“ (5" not in page
+
+
+def test_observation_pages_are_titled_by_indicator_area_and_period(client) -> None:
+    page = client.get("/id/observation/inkar-2024.03103.q-bip-ew.2021",
+                      headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "Bruttoinlandsprodukt je Einwohner · Wolfsburg, Stadt · 2021" in page

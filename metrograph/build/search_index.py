@@ -36,6 +36,7 @@ from metrograph.store.label_search import (
     LANGUAGES,
     LAYOUT,
     MAX_LIMIT,
+    NOT_IN_SITEMAP,
     RDF_TYPE,
     RDFS_LABEL,
     RDFS_SUBCLASS,
@@ -197,7 +198,8 @@ def _read(nquad_lines: Iterable[bytes], base: str) -> tuple[
             kept.append(line)
     ours = [iri for iri in (m[1:-1].decode() for m in mentioned) if iri.startswith(base)]
     del mentioned
-    pages = {iri for iri in ours if has_page(iri, base)}
+    pages = {iri for iri in ours
+             if has_page(iri, base) and kind_of(iri, base) not in NOT_IN_SITEMAP}
     indexed = {iri for iri in ours if is_indexed(iri, base)}
     del ours
     for start in range(0, len(kept), _PARSE_BATCH):

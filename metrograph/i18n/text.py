@@ -48,6 +48,16 @@ PAGES: dict[str, dict[Any, Any]] = {
         "by_type": "nach Typ", "all_types": "alle Typen",
         "exit": "Austritt gemeldet",
         "history": "Geschichte", "date_unknown": "Datum unbekannt",
+        "indicators": "Kennzahlen", "indicator": "Kennzahl", "value": "Wert", "year": "Jahr",
+        "rank": "Rang", "trend": "Verlauf", "rank_of": "{rank} von {n}",
+        "computed": "aus den Mitgliedskreisen berechnet",
+        "region_figures": "Die Metropolregionen im Vergleich",
+        "region_figures_note": "Aus den Mitgliedskreisen jeder Region am 31.12. des Jahres nach der "
+                               "Regel der Kennzahl berechnet; geordnet nach dem jüngsten Wert. Die "
+                               "Regel, die Kreise und die Gewichte stehen an jeder Zahl (SPARQL-Frage 44).",
+        "indicators_note": "Rang: Platz unter den Gebieten mit einem Wert im selben Datensatz und "
+                           "Jahr (1 = höchster Wert). Berechnete Werte der Regionen: Regel, Kreise "
+                           "und Gewichte stehen an jeder Kennzahl.",
         "standings": {"valid": "gültig", "attested": "belegt", "exit": "Austritt gemeldet",
                       "undated": "ohne Datum: für diesen Tag nicht belegt",
                       "outside": "nicht gültig"},
@@ -85,6 +95,16 @@ PAGES: dict[str, dict[Any, Any]] = {
         "by_type": "by type", "all_types": "all types",
         "exit": "exit reported",
         "history": "History", "date_unknown": "date unknown",
+        "indicators": "Indicators", "indicator": "Indicator", "value": "Value", "year": "Year",
+        "rank": "Rank", "trend": "Course", "rank_of": "{rank} of {n}",
+        "computed": "computed from the member districts",
+        "region_figures": "The metropolitan regions compared",
+        "region_figures_note": "Computed from each region's member districts on 31 Dec of the year by "
+                               "the indicator's rule; ordered by the latest value. The rule, the "
+                               "districts and the weights are given with each figure (question 44).",
+        "indicators_note": "Rank: place among the areas with a value in the same dataset and year "
+                           "(1 = highest value). Computed figures of the regions: the rule, the "
+                           "districts and the weights are given with each figure.",
         "standings": {"valid": "valid", "attested": "attested", "exit": "exit reported",
                       "undated": "undated: not attested for this day",
                       "outside": "not valid"},

@@ -52,6 +52,11 @@ VOID = "http://rdfs.org/ns/void#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VANN = "http://purl.org/vocab/vann/"
 WD = "http://www.wikidata.org/entity/"
+QB = "http://purl.org/linked-data/cube#"
+SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
+SDMX_ATTRIBUTE = "http://purl.org/linked-data/sdmx/2009/attribute#"
+QUDT = "http://qudt.org/schema/qudt/"
+PROV = "http://www.w3.org/ns/prov#"
 
 #: the preferred label first (one per language, chosen by metrograph.build.preferred_labels)
 LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", SCHEMA + "name", DCT + "title")
@@ -168,6 +173,31 @@ TERM_LABELS: dict[str, tuple[str, str]] = {
     TIME + "Instant": ("Zeitpunkt", "instant"),
     VOID + "triples": ("Tripel", "triples"),
     SD + "Graph": ("benannter Graph", "named graph"),
+    RDF + "Property": ("Eigenschaft", "property"),
+    SKOS + "notation": ("Code", "notation"),
+    QB + "Observation": ("Beobachtung", "observation"),
+    QB + "DataSet": ("statistischer Datensatz", "statistical dataset"),
+    QB + "DataStructureDefinition": ("Datenstruktur", "data structure definition"),
+    QB + "ComponentSpecification": ("Komponente der Struktur", "component specification"),
+    QB + "MeasureProperty": ("Kennzahl", "measure"),
+    QB + "DimensionProperty": ("Dimension", "dimension"),
+    QB + "dataSet": ("im Datensatz", "data set"),
+    QB + "structure": ("Struktur", "structure"),
+    QB + "component": ("Komponente", "component"),
+    QB + "measure": ("Kennzahl", "measure"),
+    QB + "dimension": ("Dimension", "dimension"),
+    QB + "attribute": ("Attribut", "attribute"),
+    QB + "order": ("Reihenfolge", "order"),
+    QB + "measureType": ("Kennzahl", "measure type"),
+    QB + "componentAttachment": ("gilt für", "attached to"),
+    QB + "componentRequired": ("erforderlich", "required"),
+    QB + "codeList": ("Codeliste", "code list"),
+    SDMX_DIMENSION + "refArea": ("Gebiet", "reference area"),
+    SDMX_DIMENSION + "refPeriod": ("Zeitraum", "reference period"),
+    SDMX_ATTRIBUTE + "unitMeasure": ("Einheit", "unit"),
+    QUDT + "Unit": ("Einheit", "unit"),
+    QUDT + "symbol": ("Zeichen", "symbol"),
+    PROV + "wasDerivedFrom": ("abgeleitet aus", "derived from"),
 }
 #: Labels of incoming groups ("who links here, and how").
 INVERSE_LABELS: dict[str, tuple[str, str]] = {

@@ -38,6 +38,7 @@ from metrograph.model.labels import (
 from metrograph.model.statements import STATEMENT_PARTS
 from metrograph.pages.entity_view import EntityView, Group, SourceRef, Statement
 from metrograph.pages.history import HISTORY_INCOMING, History
+from metrograph.pages.indicators import INDICATOR_INCOMING, REGION_TABLE_INCOMING, Indicators
 from metrograph.pages.membership_tables import TABLE_INCOMING, MembershipTables
 from metrograph.pages.page_lists import PageLists
 from metrograph.pages.rdf_description import Descriptions
@@ -55,7 +56,7 @@ SORT_BY_LABEL_MAX = 5000
 TYPE_FILTER_FROM = 10
 
 
-class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists, History):
+class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists, History, Indicators):
     """Our IRIs in one release's store (read-only, opened once per process): kinds, labels,
     description documents and page view models. Thread-safe."""
 
@@ -148,11 +149,19 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists, History):
 
         # the changes that concern it, dated (metrograph.pages.history), shown as a list
         view.history = self._history_rows(iri, lang, all_sources) if kind == "entity" else []
+        # the latest value of each indicator, its rank and course (metrograph.pages.indicators)
+        view.indicators = (self._indicator_rows(iri, lang, all_sources)
+                           if iri.startswith((self.base + "id/kreis/", self.base + "id/region/"))
+                           else [])
+        view.region_table = (self._region_table(iri, lang)
+                             if iri.startswith(self.base + "id/indicator/") else None)
 
         # incoming links, paginated per relation
         for predicate, count in self.incoming_counts(iri):
             if predicate in TABLE_INCOMING or predicate in STATEMENT_PARTS \
-                    or (view.history and predicate in HISTORY_INCOMING):
+                    or (view.history and predicate in HISTORY_INCOMING) \
+                    or (view.indicators and predicate in INDICATOR_INCOMING) \
+                    or (view.region_table and predicate in REGION_TABLE_INCOMING):
                 continue
             this_page = page if page_predicate in {None, predicate} else 1
             narrowed = page_type if page_predicate == predicate else None

@@ -126,6 +126,10 @@ class EntityView:
     region_links: list[RegionLink] = field(default_factory=list)
     #: the history of a region (metrograph.pages.history), oldest first
     history: list[Any] = field(default_factory=list)
+    #: the indicator section of a Kreis or region (metrograph.pages.indicators)
+    indicators: list[Any] = field(default_factory=list)
+    #: an indicator's figures for every region and year (metrograph.pages.indicators)
+    region_table: Any = None
     hidden: int = 0
     date: str | None = None
     map_svg: str | None = None

@@ -81,6 +81,10 @@ KINDS: tuple[tuple[str, str, str], ...] = (
     ("contact", "Kontakt", "contact"),
     ("role", "Rolle", "role"),
     ("status", "Status", "status"),
+    ("indicator", "Kennzahl", "indicator"),
+    ("statistics", "Statistischer Datensatz", "statistical dataset"),
+    ("code", "Klasse einer Gliederung", "class of a classification"),
+    ("unit", "Einheit", "unit"),
     ("source", "Quelldokument", "source document"),
     ("dataset", "Datensatz", "dataset"),
     ("ontology", "Ontologie", "ontology"),
@@ -91,7 +95,10 @@ KIND_RANK = {kind: rank for rank, (kind, _, _) in enumerate(KINDS)}
 KIND_ALIASES = {prefix: path.removeprefix("id/").rstrip("/")
                 for prefix, path in ns.OWN_PREFIXES.items() if path.startswith("id/")}
 #: Resources that are not entities with a page of their own (claims, parts of documents).
-NOT_INDEXED = {"membership", "graph"}
+NOT_INDEXED = {"membership", "graph", "observation"}
+#: Resources with a page that the sitemap leaves out: the ~190,000 statistical observations,
+#: reached from their area's, indicator's and dataset's pages (and the dumps and SPARQL)
+NOT_IN_SITEMAP = {"observation"}
 
 _EXPAND = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NON_WORD = re.compile(r"[\W_]+")
@@ -327,7 +334,7 @@ class SearchIndex:
             return self._hits(self._db.execute(sql, params).fetchall())
 
     def pages(self) -> list[str]:
-        """Every IRI with a page of its own, sorted (for the sitemap)."""
+        """Every IRI with a page of its own but the observations, sorted (for the sitemap)."""
         with self._lock:
             return [iri for (iri,) in self._db.execute("SELECT iri FROM page ORDER BY iri")]
 

@@ -16,9 +16,19 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from metrograph.i18n.formatting import format_date
 from metrograph.i18n.text import phrase
 from metrograph.model.iri_paths import path_for_iri
-from metrograph.model.labels import DCT, LABEL_PREDICATES, ORG, TERM_LABELS, local_name, pick
+from metrograph.model.labels import (
+    DCT,
+    LABEL_PREDICATES,
+    ORG,
+    QB,
+    SDMX_DIMENSION,
+    TERM_LABELS,
+    local_name,
+    pick,
+)
 from metrograph.model.namespaces import prefixes as all_prefixes
 from metrograph.model.namespaces import source_of_graph
 from metrograph.model.statements import OA, statement_iri
@@ -139,8 +149,25 @@ class StoreLookups:
         if iri in TERM_LABELS:
             de, en = TERM_LABELS[iri]
             return en if lang == "en" else de
-        composed = self._membership_title(iri, lang)
+        composed = self._membership_title(iri, lang) or self._observation_title(iri, lang)
         return composed if composed is not None else local_name(iri)
+
+    def _observation_title(self, iri: str, lang: str) -> str | None:
+        """An observation reads as its indicator, area, period (and age group), never as its
+        slug: "Bruttoinlandsprodukt je Einwohner · Wolfsburg, Stadt · 2021"."""
+        node = nn(iri)
+        parts = []
+        for predicate in (QB + "measureType", SDMX_DIMENSION + "refArea",
+                          SDMX_DIMENSION + "refPeriod", self.base + "ontology#ageGroup"):
+            quad = next(self._quads(node, nn(predicate)), None)
+            if quad is None:
+                if predicate == self.base + "ontology#ageGroup" and parts:
+                    break
+                return None
+            value = quad.object
+            parts.append(format_date(value.value, lang) if isinstance(value, ox.Literal)
+                         else self.label(value.value, lang))
+        return " · ".join(parts)
 
     def _membership_title(self, iri: str, lang: str) -> str | None:
         """An unlabelled membership reads as its member and organisation, never as its slug."""

@@ -374,5 +374,8 @@ def _datasets(base, q, iri, inputs: Inputs, figures, weights: Weights) -> Iterat
             yield q(structure, cube.QB + "component", spec)
             yield q(spec, RDF_TYPE, ox.NamedNode(cube.QB + "ComponentSpecification"))
             yield q(spec, cube.QB + kind, prop)
+            label_de, label_en = cube.component_labels(name)
+            yield q(spec, LABEL, ox.Literal(label_de, language="de"))
+            yield q(spec, LABEL, ox.Literal(label_en, language="en"))
             if kind == "attribute":
                 yield q(spec, cube.QB + "componentAttachment", ox.NamedNode(cube.QB + "MeasureProperty"))

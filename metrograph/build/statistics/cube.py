@@ -55,6 +55,22 @@ DATASETS: dict[str, tuple[str, str, bool]] = {
 FORMER_KREISE = {"16056": ("Eisenach, Stadt (kreisfrei bis 30.06.2021)", "DistrictFreeCity")}
 
 
+#: how a component of a structure is named: (German, English) by its part of the IRI
+COMPONENT_NAMES = {"area": ("Dimension Gebiet", "dimension area"),
+                   "period": ("Dimension Zeitraum", "dimension period"),
+                   "measure-type": ("Dimension Kennzahl", "dimension measure"),
+                   "age-group": ("Dimension Altersgruppe", "dimension age group"),
+                   "unit": ("Attribut Einheit", "attribute unit")}
+
+
+def component_labels(name: str) -> tuple[str, str]:
+    """(German, English) label of the component ``name`` (``measure-q-bip-ew``: its code)."""
+    if name.startswith("measure-") and name != "measure-type":
+        code = name.removeprefix("measure-")
+        return f"Kennzahl {code}", f"measure {code}"
+    return COMPONENT_NAMES[name]
+
+
 def indicator_slug(code: str) -> str:
     """``q_bip_ew`` → ``q-bip-ew``; ``q_übern_bev`` → ``q-uebern-bev`` (the IRI's last part)."""
     text = code.lower()
@@ -142,6 +158,9 @@ def _dataset(t: Terms, dataset: str, props: list[ox.NamedNode]) -> Iterator[ox.Q
         yield t.q(structure, ox.NamedNode(QB + "component"), spec)
         yield ox.Quad(spec, RDF_TYPE, ox.NamedNode(QB + "ComponentSpecification"), t.graph)
         yield t.q(spec, ox.NamedNode(QB + kind), prop)
+        label_de, label_en = component_labels(name)
+        yield t.label(spec, label_de)
+        yield t.label(spec, label_en, "en")
         if kind == "dimension":
             yield t.q(spec, ox.NamedNode(QB + "order"), ox.Literal(str(order),
                                                                    datatype=ox.NamedNode(XSD + "integer")))
