@@ -168,3 +168,49 @@ def test_observation_pages_are_titled_by_indicator_area_and_period(client) -> No
     page = client.get("/id/observation/inkar-2024.03103.q-bip-ew.2021",
                       headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "Bruttoinlandsprodukt je Einwohner · Wolfsburg, Stadt · 2021" in page
+
+
+def test_an_answer_downloads_as_csv_described_by_csvw_metadata(patient_app) -> None:
+    import csv
+    import io
+    import json
+
+    client = patient_app.test_client()
+    url = "/api/questions/44-indicator-by-region.csv?indicator=indicator:alq-alle"
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    link = response.headers["Link"]
+    assert 'rel="describedby"' in link
+    metadata_url = "/api/questions/" + link[1:link.index(">")]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 24 and {r["year"] for r in rows} == {"2023", "2025"}
+    metadata = json.loads(client.get(metadata_url).get_data())
+    assert metadata["@context"] == "http://www.w3.org/ns/csvw"
+    assert metadata["url"] == link[1:link.index(">")].replace(".csv-metadata.json", ".csv")
+    columns = {c["name"]: c for c in metadata["tableSchema"]["columns"]}
+    assert list(columns) == list(rows[0])
+    assert columns["value"]["datatype"] == "decimal" and columns["region"]["datatype"] == "anyURI"
+    assert columns["year"]["datatype"] == "gYear" and columns["unit"]["titles"]["de"] == "Einheit"
+    assert metadata["dc:license"]["@id"].startswith("https://creativecommons.org/licenses/by/4.0")
+    assert any("INKAR" in r["@value"] for r in metadata["dc:rights"])
+    assert client.get("/api/questions/44-indicator-by-region.csv?bogus=1").status_code == 400
+
+
+def test_two_regions_compared_indicator_by_indicator(run) -> None:
+    rows = {local(r["indicator"]): r for r in run("48-compare-regions", regionA="region:hamburg",
+                                                   regionB="region:muenchen", year="2021")}
+    assert len(rows) >= 15
+    gdp = rows["q-bip-ew"]
+    assert round(float(gdp["valueA"]), 2) == 45.97 and round(float(gdp["valueB"]), 2) == 59.26
+    assert local(gdp["unit"]) == "thousand-eur-per-inhabitant"
+
+
+def test_pages_with_figures_carry_their_sources_credit_lines(client) -> None:
+    kreis = client.get("/id/kreis/03103", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<p class="credit"><small>Datenquelle: INKAR, BBSR Bonn 2024</small></p>' in kreis
+    assert "Datenlizenz Deutschland" in kreis
+    region = client.get("/id/region/hamburg?lang=en",
+                        headers={"Accept": "text/html"}).get_data(as_text=True)
+    # the computed figures credit what they are computed from; German lines are marked German
+    assert '<small lang="de">Datenquelle: INKAR, BBSR Bonn 2021</small>' in region
+    assert '<small lang="de">© Statistisches Bundesamt (Destatis), 2024' in region

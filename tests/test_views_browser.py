@@ -176,11 +176,28 @@ def test_question_runs_with_a_parameter(open_view):
 
 
 @pytest.mark.parametrize("path", ["/id/kreis/03358", "/id/kreis/03358?lang=en",
-                                  "/id/region/hamburg?lang=en", "/sparql?lang=en"])
+                                  "/id/region/hamburg?lang=en", "/sparql?lang=en",
+                                  "/id/indicator/q-bip-ew", "/id/indicator/q-bip-ew?lang=en"])
 def test_pages_of_the_real_build_fit_a_phone_screen(open_view, path):
     """The reference sources' long titles (with a URL in them) must wrap, not widen the page."""
     page, problems = open_view(path, mobile=True)
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, (path, overflow)
+    assert problems == []
+
+
+@pytest.mark.parametrize(("path", "heading", "rank"), [
+    ("/id/kreis/03103", "Kennzahlen", "1 von 400"),
+    ("/id/kreis/03103?lang=en", "Indicators", "1 of 400")])
+def test_indicator_section_in_the_browser(open_view, path, heading, rank):
+    """The Kreis page's indicators: the section, its course lines drawn as SVG by the page
+    itself (nothing fetched from elsewhere), readable on a phone."""
+    page, problems = open_view(path, mobile=True)
+    assert page.locator("#indicators").inner_text() == heading
+    row = page.locator('tr[data-indicator$="/indicator/q-bip-ew"]')
+    assert rank in row.inner_text()
+    box = row.locator("svg.sparkline").bounding_box()
+    assert box is not None and box["width"] > 50
+    shot(page, "indicators-" + ("en" if "lang=en" in path else "de"))
     assert problems == []

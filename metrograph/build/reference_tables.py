@@ -222,21 +222,23 @@ def zensus2022(table: Table, base: str) -> Iterator[ox.Quad]:
         yield from t.figure(g, "population", row["population"], ZENSUS_DATE, "zensus2022")
 
 
+def _wikidata_links(table: Table, base: str, graph: str, prefix: str,
+                    column: str) -> Iterator[ox.Quad]:
+    """skos:exactMatch, not owl:sameAs (see docs/reference-data.md): our unit ↔ its item."""
+    t = Terms(table, base, graph)
+    for row in _rows(table):
+        yield t.q(t.iri(f"{prefix}:{row[column]}"), SKOS + "exactMatch",
+                  ox.NamedNode(WD + row["wikidata"]))
+
+
 @converter("reference/wikidata-gemeinden")
 def wikidata_gemeinden(table: Table, base: str) -> Iterator[ox.Quad]:
-    t = Terms(table, base, "wikidata-gemeinden")
-    for row in _rows(table):
-        yield t.q(t.iri("gemeinde:" + row["gemeinde"]), SKOS + "exactMatch",
-                  ox.NamedNode(WD + row["wikidata"]))
+    return _wikidata_links(table, base, "wikidata-gemeinden", "gemeinde", "gemeinde")
 
 
 @converter("reference/wikidata-kreise")
 def wikidata_kreise(table: Table, base: str) -> Iterator[ox.Quad]:
-    """skos:exactMatch, not owl:sameAs: see docs/reference-data.md."""
-    t = Terms(table, base, "wikidata-kreise")
-    for row in _rows(table):
-        yield t.q(t.iri("kreis:" + row["kreis"]), SKOS + "exactMatch",
-                  ox.NamedNode(WD + row["wikidata"]))
+    return _wikidata_links(table, base, "wikidata-kreise", "kreis", "kreis")
 
 
 @converter("reference/kreis-boundaries")

@@ -155,6 +155,7 @@ class Resources(Descriptions, MembershipTables, SchemaOrg, PageLists, History, I
                            else [])
         view.region_table = (self._region_table(iri, lang)
                              if iri.startswith(self.base + "id/indicator/") else None)
+        view.credit_lines = self._credit_lines(view.indicators, lang)
 
         # incoming links, paginated per relation
         for predicate, count in self.incoming_counts(iri):

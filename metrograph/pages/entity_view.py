@@ -130,6 +130,8 @@ class EntityView:
     indicators: list[Any] = field(default_factory=list)
     #: an indicator's figures for every region and year (metrograph.pages.indicators)
     region_table: Any = None
+    #: the credit lines of the statistics shown (their licences ask for them)
+    credit_lines: list[str] = field(default_factory=list)
     hidden: int = 0
     date: str | None = None
     map_svg: str | None = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from metrograph.i18n.collation import sort_key
-from metrograph.model.labels import DCT, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, XSD
+from metrograph.model.labels import DCT, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, XSD, pick
 from metrograph.model.terms import SourceRef, Term
 from metrograph.store.lookups import StoreLookups, nn
 
@@ -28,6 +28,9 @@ SPARK_WIDTH, SPARK_HEIGHT = 120, 28
 INDICATOR_INCOMING = (SDMX_DIMENSION + "refArea",)
 #: Relations an indicator page shows as its table of the regions rather than as incoming links.
 REGION_TABLE_INCOMING = (QB + "measureType",)
+#: the sources the regions' computed figures rest on (values, and areas for the weights)
+COMPUTED_FROM = ("inkar-2024", "inkar-2021", "regio-13211", "regio-12411", "regio-82411",
+                 "destatis-kreise-2023")
 #: the datasets whose observations are not indicators of the area (the weights behind figures)
 HIDDEN_DATASETS = ("kreis-weights",)
 
@@ -126,6 +129,20 @@ class Indicators(StoreLookups):
                 computed=dataset.endswith("/region-figures")))
         rows.sort(key=lambda r: (not r.computed, sort_key(r.indicator.label)))
         return rows
+
+    def _credit_lines(self, rows: list[IndicatorRow], lang: str) -> list[tuple[str, str]]:
+        """(text, language) of the credit line (``dct:rights``) of each source the rows show —
+        for the regions' computed figures those of the datasets they are computed from — as
+        the sources' licences ask."""
+        sources = {ref.iri for row in rows for ref in row.sources}
+        if any(row.computed for row in rows):
+            sources |= {f"{self.base}source/{s}" for s in COMPUTED_FROM}
+        lines: list[tuple[str, str]] = []
+        for source in sorted(sources):
+            chosen = pick([q.object for q in self._quads(nn(source), nn(DCT + "rights"))], lang)
+            if chosen is not None and (chosen.value, chosen.language or "") not in lines:
+                lines.append((chosen.value, chosen.language or ""))
+        return lines
 
     def _region_table(self, iri: str, lang: str) -> RegionTable | None:
         """The regions' figures of the indicator ``iri`` over the years (None without any)."""

@@ -233,19 +233,24 @@ class _MemoryGuard:
     """Stops a query process whose query allocates more than the job's ``max_memory`` bytes.
 
     A thread samples the C heap (glibc ``mallinfo2``: what pyoxigraph has allocated, not pages
-    of the shared store that reads happen to copy) every few milliseconds while a job runs;
+    of the shared store that reads happen to copy) while a job runs — every few milliseconds,
+    or less often when sampling is costly (see :meth:`_watch`); the baseline is taken between
+    jobs, never on a job's path;
     above the mark it sends the ``("memory", limit)`` reply itself and ends the process (the
     engine replaces it). The main thread and the guard send under one lock, so a job gets
     exactly one reply. ``RLIMIT_AS`` is the backstop for an allocation faster than a sample.
     """
 
     INTERVAL = 0.005
+    #: the watcher spends at most 1/COST_FACTOR of the time measuring
+    COST_FACTOR = 20
 
     def __init__(self, replies: Connection) -> None:
         self.replies = replies
         self.lock = threading.Lock()
         self.limit = 0
         self.baseline = 0
+        self.idle_heap: int | None = None
         self.active = False
         self._heap = _heap_meter()
         self._backstop_set = False
@@ -258,7 +263,9 @@ class _MemoryGuard:
             _address_space_backstop(limit)
         with self.lock:
             self.limit = limit
-            self.baseline = self._heap() if self._heap is not None and limit > 0 else 0
+            if self._heap is not None and limit > 0 and self.idle_heap is None:
+                self.idle_heap = self._heap()  # once; the watcher keeps it current when idle
+            self.baseline = self.idle_heap or 0
             self.active = limit > 0
 
     def send(self, reply: tuple) -> None:
@@ -267,19 +274,28 @@ class _MemoryGuard:
             self.replies.send(reply)
 
     def _watch(self) -> None:
+        """Sample the heap while a job runs, and between jobs keep the baseline current.
+
+        ``mallinfo2`` walks the allocator's free lists under its lock: with the release held in
+        memory one call takes ~0.1 s, during which the query's own allocations wait. So the
+        watcher sleeps at least :data:`COST_FACTOR` times as long as its last call took (a
+        query allocating faster than that meets the address-space backstop)."""
         import time
 
         assert self._heap is not None
+        pause = self.INTERVAL
         while True:
-            time.sleep(self.INTERVAL)
-            if not self.active:
-                continue
+            time.sleep(pause)
+            started = time.monotonic()
             with self.lock:
-                if self.active and self._heap() - self.baseline > self.limit:
+                if not self.active:
+                    self.idle_heap = self._heap()
+                elif self._heap() - self.baseline > self.limit:
                     try:
                         self.replies.send(("memory", self.limit))
                     finally:
                         os._exit(3)
+            pause = max(self.INTERVAL, self.COST_FACTOR * (time.monotonic() - started))
 
 
 def _heap_meter() -> Any:

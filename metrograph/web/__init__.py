@@ -26,7 +26,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.add_template_filter(format_date, "date")
     app.jinja_env.globals["numeric_datatypes"] = NUMERIC_DATATYPES
 
-    from metrograph.web import catalog, errors, ops, resources, security, sparql, views
+    from metrograph.web import (
+        catalog,
+        errors,
+        ops,
+        question_downloads,
+        resources,
+        security,
+        sparql,
+        views,
+    )
 
     errors.init_app(app)
     security.init_app(app, float(settings["body_timeout"]))
@@ -35,5 +44,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     resources.init_app(app)
     catalog.init_app(app)
     views.init_app(app)
+    question_downloads.init_app(app)
     memo.install(app)  # repeated requests answered before routing (web/memo.py)
     return app

@@ -249,7 +249,7 @@ def region_figures(quads: list[ox.Quad], base: str) -> list[ox.Quad]:
 
 
 def _decimal(value: float) -> ox.Literal:
-    return ox.Literal(f"{value:.3f}", datatype=cube.DECIMAL)
+    return cube.decimal_literal(f"{value:.3f}")
 
 
 def _quads(base: str, inputs: Inputs, sets, figures, weights: Weights) -> Iterator[ox.Quad]:
@@ -354,28 +354,6 @@ def _datasets(base, q, iri, inputs: Inputs, figures, weights: Weights) -> Iterat
                                  "Figures of the metropolitan regions, computed from their districts")),
             (WEIGHTS, weight_props, ("Gewichte der Kreise für die Kennzahlen der Regionen",
                                      "Weights of the districts for the regions' figures"))):
-        node = iri("statistics:" + dataset)
-        structure = ox.NamedNode(node.value + "#structure")
-        yield q(node, RDF_TYPE, ox.NamedNode(cube.QB + "DataSet"))
-        yield q(node, LABEL, ox.Literal(titles[0], language="de"))
-        yield q(node, LABEL, ox.Literal(titles[1], language="en"))
-        yield q(node, cube.QB + "structure", structure)
-        yield q(structure, RDF_TYPE, ox.NamedNode(cube.QB + "DataStructureDefinition"))
-        yield q(structure, LABEL, ox.Literal(f"Struktur: {titles[0]}", language="de"))
-        yield q(structure, LABEL, ox.Literal(f"Structure: {titles[1]}", language="en"))
-        components = [("area", "dimension", cube.REF_AREA), ("period", "dimension", cube.REF_PERIOD),
-                      ("measure-type", "dimension", cube.MEASURE_TYPE)]
-        if dataset == FIGURES:
-            components.append(("age-group", "dimension", ox.NamedNode(base + "ontology#ageGroup")))
-        components += [(f"measure-{p}", "measure", iri("indicator:" + p)) for p in props]
-        components.append(("unit", "attribute", cube.UNIT_MEASURE))
-        for name, kind, prop in components:
-            spec = ox.NamedNode(f"{structure.value}-{name}")
-            yield q(structure, cube.QB + "component", spec)
-            yield q(spec, RDF_TYPE, ox.NamedNode(cube.QB + "ComponentSpecification"))
-            yield q(spec, cube.QB + kind, prop)
-            label_de, label_en = cube.component_labels(name)
-            yield q(spec, LABEL, ox.Literal(label_de, language="de"))
-            yield q(spec, LABEL, ox.Literal(label_en, language="en"))
-            if kind == "attribute":
-                yield q(spec, cube.QB + "componentAttachment", ox.NamedNode(cube.QB + "MeasureProperty"))
+        age = ox.NamedNode(base + "ontology#ageGroup") if dataset == FIGURES else None
+        yield from cube.structure_quads(q, iri("statistics:" + dataset), titles,
+                                        [iri("indicator:" + p) for p in props], age)

@@ -17,19 +17,16 @@ rules are the project's (``data/tables/measure-rules.csv``, graph ``vocabulary``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from decimal import Decimal
 
 import pyoxigraph as ox
 
 from metrograph.build.converters import RDF_TYPE, Context, converter
 from metrograph.build.inputs import Table
 from metrograph.build.reference_tables import DCT, LABEL, SKOS, XSD, Terms
+from metrograph.model.labels import QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_DIMENSION
 
-QB = "http://purl.org/linked-data/cube#"
-SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
-SDMX_ATTRIBUTE = "http://purl.org/linked-data/sdmx/2009/attribute#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 DECIMAL = ox.NamedNode(XSD + "decimal")
 REF_AREA, REF_PERIOD = (ox.NamedNode(SDMX_DIMENSION + n) for n in ("refArea", "refPeriod"))
 MEASURE_TYPE, DATA_SET = ox.NamedNode(QB + "measureType"), ox.NamedNode(QB + "dataSet")
@@ -52,7 +49,7 @@ DATASETS: dict[str, tuple[str, str, bool]] = {
                            False),
 }
 #: Kreise the sources still list that GV 2024 no longer has: (label, class)
-FORMER_KREISE = {"16056": ("Eisenach, Stadt (kreisfrei bis 30.06.2021)", "DistrictFreeCity")}
+FORMER_KREISE = {"16056": ("Eisenach, Stadt (kreisfrei bis 30.06.2021)", "FormerDistrict")}
 
 
 #: how a component of a structure is named: (German, English) by its part of the IRI
@@ -69,6 +66,14 @@ def component_labels(name: str) -> tuple[str, str]:
         code = name.removeprefix("measure-")
         return f"Kennzahl {code}", f"measure {code}"
     return COMPONENT_NAMES[name]
+
+
+def decimal_literal(text: str) -> ox.Literal:
+    """An xsd:decimal in its canonical form (``158.70`` → ``158.7``, ``5.0`` → ``5``), as the
+    store keeps it: the dumps and the store then hold the same literal."""
+    value = Decimal(text)
+    lexical = "0" if value == 0 else format(value.normalize(), "f")
+    return ox.Literal(lexical, datatype=DECIMAL)
 
 
 def indicator_slug(code: str) -> str:
@@ -138,37 +143,48 @@ def measures(table: Table, base: str) -> Iterator[ox.Quad]:
 
 def _dataset(t: Terms, dataset: str, props: list[ox.NamedNode]) -> Iterator[ox.Quad]:
     title_de, title_en, has_age = DATASETS[dataset]
-    node = t.iri("statistics:" + dataset)
+    return structure_quads(t.q, t.iri("statistics:" + dataset), (title_de, title_en), props,
+                           t.m("ageGroup") if has_age else None)
+
+
+Quad = Callable[[ox.NamedNode, ox.NamedNode | str, ox.NamedNode | ox.Literal], ox.Quad]
+
+
+def structure_quads(q: Quad, node: ox.NamedNode, titles: tuple[str, str],
+                    props: list[ox.NamedNode], age_group: ox.NamedNode | None) -> Iterator[ox.Quad]:
+    """A ``qb:DataSet`` ``node`` with its German and English titles and its structure
+    ``<node>#structure``: the dimensions (area, period, indicator, the age group where given),
+    one measure per property in ``props``, the unit attached to the measures. ``q`` makes a
+    quad in the dataset's graph."""
+    title_de, title_en = titles
     structure = ox.NamedNode(node.value + "#structure")
-    yield ox.Quad(node, RDF_TYPE, ox.NamedNode(QB + "DataSet"), t.graph)
-    yield t.label(node, title_de)
-    yield t.label(node, title_en, "en")
-    yield t.q(node, ox.NamedNode(QB + "structure"), structure)
-    yield ox.Quad(structure, RDF_TYPE, ox.NamedNode(QB + "DataStructureDefinition"), t.graph)
-    yield t.label(structure, f"Struktur: {title_de}")
-    yield t.label(structure, f"Structure: {title_en}", "en")
+    yield q(node, RDF_TYPE, ox.NamedNode(QB + "DataSet"))
+    yield q(node, LABEL, ox.Literal(title_de, language="de"))
+    yield q(node, LABEL, ox.Literal(title_en, language="en"))
+    yield q(node, QB + "structure", structure)
+    yield q(structure, RDF_TYPE, ox.NamedNode(QB + "DataStructureDefinition"))
+    yield q(structure, LABEL, ox.Literal(f"Struktur: {title_de}", language="de"))
+    yield q(structure, LABEL, ox.Literal(f"Structure: {title_en}", language="en"))
     components = [("area", "dimension", REF_AREA), ("period", "dimension", REF_PERIOD),
                   ("measure-type", "dimension", MEASURE_TYPE)]
-    if has_age:
-        components.append(("age-group", "dimension", t.m("ageGroup")))
+    if age_group is not None:
+        components.append(("age-group", "dimension", age_group))
     components += [(f"measure-{p.value.rsplit('/', 1)[1]}", "measure", p) for p in props]
     components.append(("unit", "attribute", UNIT_MEASURE))
     for order, (name, kind, prop) in enumerate(components, 1):
         spec = ox.NamedNode(f"{structure.value}-{name}")
-        yield t.q(structure, ox.NamedNode(QB + "component"), spec)
-        yield ox.Quad(spec, RDF_TYPE, ox.NamedNode(QB + "ComponentSpecification"), t.graph)
-        yield t.q(spec, ox.NamedNode(QB + kind), prop)
+        yield q(structure, QB + "component", spec)
+        yield q(spec, RDF_TYPE, ox.NamedNode(QB + "ComponentSpecification"))
+        yield q(spec, QB + kind, prop)
         label_de, label_en = component_labels(name)
-        yield t.label(spec, label_de)
-        yield t.label(spec, label_en, "en")
+        yield q(spec, LABEL, ox.Literal(label_de, language="de"))
+        yield q(spec, LABEL, ox.Literal(label_en, language="en"))
         if kind == "dimension":
-            yield t.q(spec, ox.NamedNode(QB + "order"), ox.Literal(str(order),
-                                                                   datatype=ox.NamedNode(XSD + "integer")))
+            yield q(spec, QB + "order", ox.Literal(str(order), datatype=ox.NamedNode(XSD + "integer")))
         if kind == "attribute":
-            yield t.q(spec, ox.NamedNode(QB + "componentAttachment"),
-                      ox.NamedNode(QB + "MeasureProperty"))
-            yield t.q(spec, ox.NamedNode(QB + "componentRequired"),
-                      ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
+            yield q(spec, QB + "componentAttachment", ox.NamedNode(QB + "MeasureProperty"))
+            yield q(spec, QB + "componentRequired",
+                    ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
 
 
 def observations(table: Table, base: str, dataset: str) -> Iterator[ox.Quad]:
@@ -199,7 +215,7 @@ def observations(table: Table, base: str, dataset: str) -> Iterator[ox.Quad]:
         yield t.q(node, REF_AREA, ctx.iri(area))
         yield t.q(node, REF_PERIOD, _period(row["period"], ctx))
         yield t.q(node, MEASURE_TYPE, prop)
-        yield t.q(node, prop, ox.Literal(row["value"], datatype=DECIMAL))
+        yield t.q(node, prop, decimal_literal(row["value"]))
         if age:
             group = ctx.iri("code:age-group-" + age_group_slug(age))
             yield t.q(node, t.m("ageGroup"), group)
