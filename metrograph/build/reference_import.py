@@ -35,11 +35,7 @@ STATUS = {"member": "member", "member_exit_reported": "exit-reported",
 
 
 def _read(reference_dir: Path, name: str) -> list[dict[str, str]]:
-    path = reference_dir / name
-    if not path.exists():
-        raise DataError(f"reference data: {name} not found in {reference_dir}")
-    with path.open(newline="", encoding="utf-8") as handle:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+    return statistics_importer.read(reference_dir / name)
 
 
 def _write(path: Path, header: Iterable[str], rows: Iterable[Iterable[object]]) -> int:
@@ -54,12 +50,7 @@ def _write(path: Path, header: Iterable[str], rows: Iterable[Iterable[object]]) 
     return count
 
 
-def slug(text: str) -> str:
-    """``Aller-Leine-Tal`` → ``aller-leine-tal``; ``Börde Oste-Wörpe`` → ``boerde-oste-woerpe``."""
-    text = text.lower()
-    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(umlaut, plain)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+slug = statistics_importer.slug
 
 
 # ---------------------------------------------------------------- administrative units (Destatis)

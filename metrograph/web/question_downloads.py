@@ -17,8 +17,6 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
-from metrograph.build import query_catalogue
-from metrograph.errors import BadRequest, DataError
 from metrograph.i18n.text import ANSWER_COLUMNS
 from metrograph.model.labels import DCT, XSD
 from metrograph.web import views
@@ -30,16 +28,9 @@ LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
 
 def _answer(name: str) -> tuple[Any, list[str], list[dict[str, Any]]]:
-    query = views._question(name)
-    values = views._question_values(query)
-    try:
-        bound = query_catalogue.bindings(query, values, views._base())
-    except DataError as exc:
-        raise BadRequest(str(exc)) from None
-    result = json.loads(views._state().engine.execute(
-        query.text, results_format="json",
-        substitutions={k.value: v for k, v in bound.items()}).body)
-    return query, result["head"]["vars"], result["results"]["bindings"]
+    query, _bound, run = views.question_answer(name)
+    names, rows = run()
+    return query, names, rows
 
 
 def _datatype(cells: list[dict[str, Any]]) -> str:

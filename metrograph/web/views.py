@@ -343,20 +343,30 @@ def question_page(name: str) -> Response:
                  editor_url="/sparql?" + urlencode({"query": query.text}))
 
 
-@bp.route("/api/questions/<name>.json", methods=["GET", "HEAD"])
-def question_json(name: str) -> Response:
+def question_answer(name: str) -> tuple[inputs.QueryFile, dict[Any, Any], Callable[[], Any]]:
+    """The question, its parameters bound from the request (400 when they do not fit), and a
+    function running it: the SPARQL JSON result's variables and rows."""
     query = _question(name)
     values = _question_values(query)
     try:
         bound = query_catalogue.bindings(query, values, _base())
     except DataError as exc:
         raise BadRequest(str(exc)) from None
-    def make() -> dict[str, Any]:
+
+    def run() -> tuple[list[str], planner_rows.Rows]:
         result = json.loads(_state().engine.execute(
             query.text, results_format="json",
             substitutions={k.value: v for k, v in bound.items()}).body)
-        names = result["head"]["vars"]
-        rows = result["results"]["bindings"]
+        return result["head"]["vars"], result["results"]["bindings"]
+    return query, bound, run
+
+
+@bp.route("/api/questions/<name>.json", methods=["GET", "HEAD"])
+def question_json(name: str) -> Response:
+    query, bound, run = question_answer(name)
+
+    def make() -> dict[str, Any]:
+        names, rows = run()
         truncated = len(rows) > MAX_QUESTION_ROWS
         rows = rows[:MAX_QUESTION_ROWS]
         lang = "en" if request.args.get("lang") == "en" else "de"

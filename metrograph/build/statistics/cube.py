@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from metrograph.build.converters import RDF_TYPE, Context, converter
 from metrograph.build.inputs import Table
 from metrograph.build.reference_tables import DCT, LABEL, SKOS, XSD, Terms
+from metrograph.build.statistics import importer
 from metrograph.model.labels import QB, RDF, RDFS, SDMX_ATTRIBUTE, SDMX_DIMENSION
 
 DECIMAL = ox.NamedNode(XSD + "decimal")
@@ -78,10 +79,7 @@ def decimal_literal(text: str) -> ox.Literal:
 
 def indicator_slug(code: str) -> str:
     """``q_bip_ew`` → ``q-bip-ew``; ``q_übern_bev`` → ``q-uebern-bev`` (the IRI's last part)."""
-    text = code.lower()
-    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(umlaut, plain)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return importer.slug(code)
 
 
 def age_group_slug(label: str) -> str:

@@ -79,6 +79,14 @@ FORMER_KREISE = {"16056"}
 FIRST_YEAR = 2010
 
 
+def slug(text: str) -> str:
+    """``Aller-Leine-Tal`` → ``aller-leine-tal``; ``q_übern_bev`` → ``q-uebern-bev``."""
+    text = text.lower()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
 def read(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         raise DataError(f"reference data: {path} not found")
